@@ -1,0 +1,1 @@
+"""Users, sign-in with throttling and lockout, two-factor authentication and sessions."""

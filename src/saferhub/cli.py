@@ -1,0 +1,189 @@
+"""The `saferhub` command: run the service, manage its database and demo data, verify the
+audit trail, and (without Django) load and analyse the data warehouse."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+import click
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"saferhub: {message}", err=True)
+    sys.exit(code)
+
+
+def _django(*, database: bool = True) -> None:
+    """Start Django; with `database`, also check the database answers (one clear line if not)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferhub.config.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as error:
+        _fail(f"configuration problem: {error}")
+    if database:
+        from saferhub.core.database import database_problem
+
+        problem = database_problem()
+        if problem:
+            _fail(problem)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="saferhub")
+def main() -> None:
+    """SaferHub: one system for Community Safety Partnerships."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=3, show_default=True, type=int)
+def run(host: str, port: int, workers: int) -> None:
+    """Run the web service (gunicorn)."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    click.echo(f"SaferHub is running on http://{host}:{port}/ (press Ctrl+C to stop)")
+    os.execv(  # noqa: S606 - replaces this process with gunicorn, arguments are ours
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "saferhub.config.wsgi",
+            f"--bind={host}:{port}",
+            f"--workers={workers}",
+            "--access-logfile=-",
+            "--forwarded-allow-ips=127.0.0.1",
+        ],
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False)
+
+
+@main.command()
+def demo() -> None:
+    """Seed the fictional demo partnership (running it again changes nothing)."""
+    _django()
+    from saferhub.demo import seed_demo
+
+    summary = seed_demo()
+    click.echo(summary.as_text())
+
+
+@main.command()
+@click.option("--username", required=True)
+@click.option("--email", required=True)
+@click.option("--first-name", default="System")
+@click.option("--last-name", default="Administrator")
+@click.option("--organisation", "organisation_name", required=True, help="Created if it does not exist.")
+@click.option(
+    "--organisation-kind",
+    default="county_council",
+    show_default=True,
+    help="The organisation's type, if it is created.",
+)
+@click.option("--partnership", "partnership_name", default="", help="Created (as a CSP) if it does not exist.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def createadmin(
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation_name: str,
+    organisation_kind: str,
+    partnership_name: str,
+    password_stdin: bool,
+) -> None:
+    """Create a system administrator (for example the first account on a new installation)."""
+    _django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from saferhub.organisations.bootstrap import administrator_create
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        validate_password(password)
+        administrator_create(
+            username=username,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            password=password,
+            organisation_name=organisation_name,
+            organisation_kind=organisation_kind,
+            partnership_name=partnership_name,
+        )
+    except ValidationError as error:
+        _fail("; ".join(error.messages))
+    click.echo(f"Created system administrator {username} in {organisation_name}")
+
+
+@main.group()
+def audit() -> None:
+    """The audit trail."""
+
+
+@audit.command("verify")
+def audit_verify_command() -> None:
+    """Check the whole hash chain; name the first broken event and exit 1 if any."""
+    _django()
+    from saferhub.audit.services import audit_verify
+
+    result = audit_verify()
+    if result.ok:
+        click.echo(f"Audit trail intact: {result.events_checked} events checked")
+        return
+    click.echo(
+        f"Audit trail BROKEN after {result.events_checked} good events: {result.problem}", err=True
+    )
+    sys.exit(1)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command, e.g. `saferhub manage check --deploy`."""
+    _django(database=False)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["saferhub manage", *args])
+
+
+def _register_analytics() -> None:
+    """The warehouse commands: pure analytics, no Django."""
+    try:
+        from saferhub.analytics.ingest_cli import counts, fetch, ingest
+    except ImportError:  # pragma: no cover - only while the package is being built
+        pass
+    else:
+        main.add_command(ingest)
+        main.add_command(counts)
+        main.add_command(fetch)
+    try:
+        from saferhub.analytics.scorecard_cli import scorecard
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        main.add_command(scorecard)
+
+
+_register_analytics()

@@ -1,0 +1,15 @@
+"""URL map: one include per app."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("saferhub.web.urls")),
+    path("account/", include("saferhub.accounts.urls")),
+    path("members/", include("saferhub.organisations.urls")),
+    path("audit/", include("saferhub.audit.urls")),
+]
+
+handler400 = "saferhub.web.views.bad_request"
+handler403 = "saferhub.web.views.permission_denied"
+handler404 = "saferhub.web.views.page_not_found"
+handler500 = "saferhub.web.views.server_error"

@@ -1,0 +1,1 @@
+"""Partnerships, the organisations (agencies) in them, their members and what each role may do."""
