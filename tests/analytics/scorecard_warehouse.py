@@ -55,11 +55,20 @@ def crimes(lsoa: str, crime_type: str, month: date) -> int:
     if month in MISSING_MONTHS:
         return 0
     base = {"A1": 10, "A2": 4, "B1": 6, "B2": 3, "C1": 30}[lsoa]
-    kind = {"Burglary": 1, "Violence and sexual offences": 3, "Anti-social behaviour": 2, "Drugs": 0}
+    kind = {
+        "Burglary": 1,
+        "Violence and sexual offences": 3,
+        "Anti-social behaviour": 2,
+        "Drugs": 0,
+    }
     k = kind.get(crime_type, 0)
     # A rise in 2022 for Alpha's burglary; a spike in 2022-03 for Gamma's violence.
     rise = 2 if (lsoa in ("A1", "A2") and crime_type == "Burglary" and month.year == 2022) else 1
-    spike = 4 if (lsoa == "C1" and crime_type.startswith("Violence") and month == date(2022, 3, 1)) else 1
+    spike = (
+        4
+        if (lsoa == "C1" and crime_type.startswith("Violence") and month == date(2022, 3, 1))
+        else 1
+    )
     return base * k * rise * spike + (month.month % 3 if k else 0)
 
 
@@ -68,8 +77,24 @@ CRIME_TYPES = ("Burglary", "Violence and sexual offences", "Anti-social behaviou
 PARTNER = [
     # dataset, month, level, code, category, markers, n
     ("police_crime_markers", date(2022, 4, 1), "lsoa", "A1", None, ["domestic-abuse"], 7),
-    ("police_crime_markers", date(2022, 5, 1), "district", "E07000001", None, ["domestic-abuse", "hate-race"], 2),
-    ("police_crime_markers", date(2021, 4, 1), "district", "E07000001", None, ["domestic-abuse"], 3),
+    (
+        "police_crime_markers",
+        date(2022, 5, 1),
+        "district",
+        "E07000001",
+        None,
+        ["domestic-abuse", "hate-race"],
+        2,
+    ),
+    (
+        "police_crime_markers",
+        date(2021, 4, 1),
+        "district",
+        "E07000001",
+        None,
+        ["domestic-abuse"],
+        3,
+    ),
     ("police_crime_markers", date(2022, 4, 1), "csp", "E22000002", None, ["hate-religion"], 4),
     ("marac", date(2022, 6, 1), "csp", "E22000001", "referral", ["repeat"], 5),
     ("marac", date(2022, 6, 1), "csp", "E22000001", "referral", [], 8),
