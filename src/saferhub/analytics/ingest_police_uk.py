@@ -276,7 +276,9 @@ def _exact_sql_rejects(
     parsed = con.execute("SELECT count(*) FROM _stage").fetchone()
     parsed_rows = int(parsed[0]) if parsed else 0
     bad = con.execute(
-        "SELECT rowid, _reason FROM _stage WHERE _reason IS NOT NULL ORDER BY rowid"
+        # Inside a transaction new rows get large transaction-local rowids: use the offset.
+        "SELECT rowid - (SELECT min(rowid) FROM _stage), _reason FROM _stage "
+        "WHERE _reason IS NOT NULL ORDER BY rowid"
     ).fetchall()
     con.execute("DROP TABLE _stage")
     if not bad:
