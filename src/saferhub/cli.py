@@ -90,14 +90,18 @@ def demo() -> None:
 @click.option("--email", required=True)
 @click.option("--first-name", default="System")
 @click.option("--last-name", default="Administrator")
-@click.option("--organisation", "organisation_name", required=True, help="Created if it does not exist.")
+@click.option(
+    "--organisation", "organisation_name", required=True, help="Created if it does not exist."
+)
 @click.option(
     "--organisation-kind",
     default="county_council",
     show_default=True,
     help="The organisation's type, if it is created.",
 )
-@click.option("--partnership", "partnership_name", default="", help="Created (as a CSP) if it does not exist.")
+@click.option(
+    "--partnership", "partnership_name", default="", help="Created (as a CSP) if it does not exist."
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def createadmin(
     username: str,
@@ -170,20 +174,20 @@ def manage(args: tuple[str, ...]) -> None:
 
 def _register_analytics() -> None:
     """The warehouse commands: pure analytics, no Django."""
-    try:
-        from saferhub.analytics.ingest_cli import counts, fetch, ingest
-    except ImportError:  # pragma: no cover - only while the package is being built
-        pass
-    else:
-        main.add_command(ingest)
-        main.add_command(counts)
-        main.add_command(fetch)
-    try:
-        from saferhub.analytics.scorecard_cli import scorecard
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        main.add_command(scorecard)
+    import importlib
+
+    for module_name, names in (
+        ("saferhub.analytics.ingest_cli", ("ingest", "counts", "fetch")),
+        ("saferhub.analytics.scorecard_cli", ("scorecard",)),
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:  # pragma: no cover - only while the package is being built
+            continue
+        for name in names:
+            command = getattr(module, name, None)
+            if isinstance(command, click.Command):
+                main.add_command(command, name)
 
 
 _register_analytics()

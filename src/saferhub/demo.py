@@ -31,16 +31,44 @@ ALL = [BOARD, *CSPS]
 ORGANISATIONS: list[tuple[str, Organisation.Kind, list[str]]] = [
     ("Lindenshire Police", Organisation.Kind.POLICE_FORCE, ALL),
     ("Lindenshire County Council", Organisation.Kind.COUNTY_COUNCIL, ALL),
-    ("Brackenford District Council", Organisation.Kind.DISTRICT_COUNCIL, [BOARD, "Brackenford Community Safety Partnership"]),
-    ("Carrow District Council", Organisation.Kind.DISTRICT_COUNCIL, [BOARD, "Carrow and Dunmere Community Safety Partnership"]),
-    ("Dunmere District Council", Organisation.Kind.DISTRICT_COUNCIL, [BOARD, "Carrow and Dunmere Community Safety Partnership"]),
-    ("Eskholm Borough Council", Organisation.Kind.UNITARY_COUNCIL, [BOARD, "Eskholm Community Safety Partnership"]),
+    (
+        "Brackenford District Council",
+        Organisation.Kind.DISTRICT_COUNCIL,
+        [BOARD, "Brackenford Community Safety Partnership"],
+    ),
+    (
+        "Carrow District Council",
+        Organisation.Kind.DISTRICT_COUNCIL,
+        [BOARD, "Carrow and Dunmere Community Safety Partnership"],
+    ),
+    (
+        "Dunmere District Council",
+        Organisation.Kind.DISTRICT_COUNCIL,
+        [BOARD, "Carrow and Dunmere Community Safety Partnership"],
+    ),
+    (
+        "Eskholm Borough Council",
+        Organisation.Kind.UNITARY_COUNCIL,
+        [BOARD, "Eskholm Community Safety Partnership"],
+    ),
     ("Lindenshire Fire and Rescue Service", Organisation.Kind.FIRE_AND_RESCUE, ALL),
     ("Lindenshire Probation Delivery Unit", Organisation.Kind.PROBATION, ALL),
     ("Lindenshire Integrated Care Board", Organisation.Kind.HEALTH, ALL),
-    ("Brackenvale Homes", Organisation.Kind.HOUSING_PROVIDER, [BOARD, "Brackenford Community Safety Partnership", "Carrow and Dunmere Community Safety Partnership"]),
+    (
+        "Brackenvale Homes",
+        Organisation.Kind.HOUSING_PROVIDER,
+        [
+            BOARD,
+            "Brackenford Community Safety Partnership",
+            "Carrow and Dunmere Community Safety Partnership",
+        ],
+    ),
     ("Lindenshire Domestic Abuse Service", Organisation.Kind.VOLUNTARY_SECTOR, ALL),
-    ("Office of the Lindenshire Police and Crime Commissioner", Organisation.Kind.PCC_OFFICE, [BOARD]),
+    (
+        "Office of the Lindenshire Police and Crime Commissioner",
+        Organisation.Kind.PCC_OFFICE,
+        [BOARD],
+    ),
 ]
 
 # (username, first name, last name, organisation, role): one member for every role, and a
@@ -50,8 +78,20 @@ MEMBERS: list[tuple[str, str, str, str, Role]] = [
     ("manager", "Tom", "Reid", "Brackenford District Council", Role.TEAM_MANAGER),
     ("analyst", "Nia", "Evans", "Lindenshire County Council", Role.ANALYST),
     ("marac", "Kate", "Morgan", "Lindenshire Police", Role.MARAC_COORDINATOR),
-    ("board", "John", "Hale", "Office of the Lindenshire Police and Crime Commissioner", Role.BOARD_MEMBER),
-    ("partnership-admin", "Priya", "Shah", "Lindenshire County Council", Role.PARTNERSHIP_ADMINISTRATOR),
+    (
+        "board",
+        "John",
+        "Hale",
+        "Office of the Lindenshire Police and Crime Commissioner",
+        Role.BOARD_MEMBER,
+    ),
+    (
+        "partnership-admin",
+        "Priya",
+        "Shah",
+        "Lindenshire County Council",
+        Role.PARTNERSHIP_ADMINISTRATOR,
+    ),
     ("sysadmin", "Sam", "Okafor", "Lindenshire County Council", Role.SYSTEM_ADMINISTRATOR),
     ("police-caseworker", "Dan", "Hughes", "Lindenshire Police", Role.CASEWORKER),
     ("police-admin", "Ruth", "Clarke", "Lindenshire Police", Role.PARTNERSHIP_ADMINISTRATOR),
@@ -69,7 +109,9 @@ class DemoSummary:
     def as_text(self) -> str:
         lines = [
             "Demo partnership: Lindenshire (fictional; every person and place is invented).",
-            f"Created {len(self.created)} records." if self.created else "Demo data already present: nothing changed.",
+            f"Created {len(self.created)} records."
+            if self.created
+            else "Demo data already present: nothing changed.",
             "",
             "Sign in at http://127.0.0.1:8000/ with any of these usernames and the password below:",
         ]

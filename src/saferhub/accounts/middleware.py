@@ -48,8 +48,8 @@ class SignInRequiredMiddleware:
         if getattr(view_func, "saferhub_sign_in_step", False):
             return None
         verified = getattr(user, "is_verified", lambda: False)()
-        if not verified and (two_factor_required_for(user) or two_factor_device(user)):  # type: ignore[arg-type]
-            step = "accounts:two-factor" if two_factor_device(user) else "accounts:two-factor-setup"  # type: ignore[arg-type]
+        if not verified and (two_factor_required_for(user) or two_factor_device(user)):
+            step = "accounts:two-factor" if two_factor_device(user) else "accounts:two-factor-setup"
             return HttpResponseRedirect(
                 f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
             )

@@ -8,6 +8,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +35,9 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
+    """The signed-in user (the sign-in middleware has already turned everyone else away)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("not signed in")
     return request.user
 
 
@@ -88,7 +91,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("code", "The security code is not right, or has expired. Try the newest code")
+        form.add_error(
+            "code", "The security code is not right, or has expired. Try the newest code"
+        )
     return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
 
 
@@ -98,7 +103,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if services.two_factor_device(user) is not None and not user.is_verified():  # type: ignore[attr-defined]
         # Replacing an authenticator needs the current one first.
-        return redirect(f"{reverse('accounts:two-factor')}?next={reverse('accounts:two-factor-setup')}")
+        return redirect(
+            f"{reverse('accounts:two-factor')}?next={reverse('accounts:two-factor-setup')}"
+        )
     device: TOTPDevice | None = None
     device_id = request.session.get("enrolling_device_id")
     if device_id is not None:
@@ -118,7 +125,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(
                 f"{reverse('accounts:backup-codes')}?next={_next_url(request)}"
             )
-        form.add_error("code", "The code is not right. Check the app shows SaferHub and try the newest code")
+        form.add_error(
+            "code", "The code is not right. Check the app shows SaferHub and try the newest code"
+        )
     key = base64.b32encode(bytes(device.bin_key)).decode()
     return render(
         request,
@@ -141,7 +150,9 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop("new_backup_codes", None)
     if not codes:
         return redirect("accounts:settings")
-    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next_url(request)})
+    return render(
+        request, "accounts/backup_codes.html", {"codes": codes, "next": _next_url(request)}
+    )
 
 
 def account_settings(request: HttpRequest) -> HttpResponse:

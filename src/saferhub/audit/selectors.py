@@ -29,11 +29,7 @@ class AuditFilters:
     date_to: datetime.date | None = None
 
     def as_payload(self) -> dict[str, str]:
-        return {
-            key: str(value)
-            for key, value in self.__dict__.items()
-            if value not in ("", None)
-        }
+        return {key: str(value) for key, value in self.__dict__.items() if value not in ("", None)}
 
 
 def audit_search(*, actor: AnyUser, filters: AuditFilters) -> QuerySet[AuditEvent]:

@@ -14,9 +14,7 @@ from saferhub.organisations.models import Membership
 def member_list(*, actor: AnyUser) -> QuerySet[Membership]:
     """The members the actor may manage (their organisation's), audited as a consultation."""
     members = members_visible_to(actor)
-    audit_record(
-        actor=actor, action="member.list_viewed", operation=Operation.CONSULTATION
-    )
+    audit_record(actor=actor, action="member.list_viewed", operation=Operation.CONSULTATION)
     return members
 
 

@@ -19,7 +19,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
     own = require_capability(request.user, Capability.MANAGE_MEMBERS)
     members = selectors.member_list(actor=request.user)
     return render(
-        request, "organisations/member_list.html", {"members": members, "organisation": own.organisation}
+        request,
+        "organisations/member_list.html",
+        {"members": members, "organisation": own.organisation},
     )
 
 
@@ -62,11 +64,17 @@ def member_added(request: HttpRequest, membership_id: int) -> HttpResponse:
 def member_detail(request: HttpRequest, membership_id: int) -> HttpResponse:
     """One member: change their role or stop them signing in."""
     require_capability(request.user, Capability.MANAGE_MEMBERS)
-    membership: Membership = selectors.member_detail(actor=request.user, membership_id=membership_id)
+    membership: Membership = selectors.member_detail(
+        actor=request.user, membership_id=membership_id
+    )
     roles = assignable_roles(request.user)
     if membership.role_enum not in roles:
         roles = (*roles, membership.role_enum)
-    initial = {"role": membership.role, "is_active": membership.is_active, "version": membership.version}
+    initial = {
+        "role": membership.role,
+        "is_active": membership.is_active,
+        "version": membership.version,
+    }
     form = MemberChangeForm(request.POST or None, roles=roles, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -30,7 +30,8 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
 
 def layout(request: HttpRequest) -> dict[str, object]:
     """The member (organisation and role) and the navigation items for the header."""
-    membership = membership_of(request.user)
+    user = getattr(request, "user", None)  # absent on pages rendered before sign-in middleware
+    membership = membership_of(user) if user is not None else None
     items: list[NavItem] = []
     if membership is not None:
         for label, name, capability in NAVIGATION:

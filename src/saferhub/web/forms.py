@@ -57,7 +57,9 @@ class GovukDateField(forms.MultiValueField):
             return None
         label = str(self.label or "Date").lower()
         day, month, year = (part.strip() if part else "" for part in data_list)
-        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        missing = [
+            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+        ]
         if missing:
             raise ValidationError(f"{label.capitalize()} must include a {' and '.join(missing)}")
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:

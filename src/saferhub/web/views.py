@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,7 +15,8 @@ from saferhub.organisations.rules import CAPABILITY_LABELS, capabilities_for
 def home(request: HttpRequest) -> HttpResponse:
     """What the signed-in member may do, by their role."""
     membership = membership_of(request.user)
-    assert membership is not None  # SignInRequiredMiddleware guarantees a member
+    if membership is None:  # the sign-in middleware turns non-members away first
+        raise PermissionDenied("not a member")
     capabilities = capabilities_for(membership.role)
     return render(
         request,

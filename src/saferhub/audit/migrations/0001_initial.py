@@ -4,47 +4,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_event_id', models.BigIntegerField(null=True)),
-                ('last_hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_event_id", models.BigIntegerField(null=True)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('actor_id', models.BigIntegerField(db_index=True, null=True)),
-                ('actor_username', models.CharField(blank=True, max_length=150)),
-                ('actor_organisation_id', models.BigIntegerField(db_index=True, null=True)),
-                ('actor_organisation', models.CharField(blank=True, max_length=200)),
-                ('action', models.CharField(db_index=True, max_length=80)),
-                ('operation', models.CharField(choices=[('collection', 'collection'), ('alteration', 'alteration'), ('consultation', 'consultation'), ('disclosure', 'disclosure'), ('combination', 'combination'), ('erasure', 'erasure'), ('none', 'none')], max_length=20)),
-                ('outcome', models.CharField(choices=[('succeeded', 'succeeded'), ('refused', 'refused')], max_length=10)),
-                ('target_type', models.CharField(blank=True, max_length=50)),
-                ('target_id', models.CharField(blank=True, max_length=64)),
-                ('record_owner_organisation_id', models.BigIntegerField(db_index=True, null=True)),
-                ('subject_id', models.CharField(blank=True, db_index=True, help_text='The person the record is about.', max_length=64)),
-                ('purpose', models.CharField(blank=True, max_length=500)),
-                ('payload', models.JSONField(default=dict)),
-                ('request_id', models.CharField(blank=True, max_length=32)),
-                ('ip_address', models.GenericIPAddressField(null=True)),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                ("actor_id", models.BigIntegerField(db_index=True, null=True)),
+                ("actor_username", models.CharField(blank=True, max_length=150)),
+                ("actor_organisation_id", models.BigIntegerField(db_index=True, null=True)),
+                ("actor_organisation", models.CharField(blank=True, max_length=200)),
+                ("action", models.CharField(db_index=True, max_length=80)),
+                (
+                    "operation",
+                    models.CharField(
+                        choices=[
+                            ("collection", "collection"),
+                            ("alteration", "alteration"),
+                            ("consultation", "consultation"),
+                            ("disclosure", "disclosure"),
+                            ("combination", "combination"),
+                            ("erasure", "erasure"),
+                            ("none", "none"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("succeeded", "succeeded"), ("refused", "refused")], max_length=10
+                    ),
+                ),
+                ("target_type", models.CharField(blank=True, max_length=50)),
+                ("target_id", models.CharField(blank=True, max_length=64)),
+                ("record_owner_organisation_id", models.BigIntegerField(db_index=True, null=True)),
+                (
+                    "subject_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The person the record is about.",
+                        max_length=64,
+                    ),
+                ),
+                ("purpose", models.CharField(blank=True, max_length=500)),
+                ("payload", models.JSONField(default=dict)),
+                ("request_id", models.CharField(blank=True, max_length=32)),
+                ("ip_address", models.GenericIPAddressField(null=True)),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='audit_audit_target__59bbff_idx')],
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id"], name="audit_audit_target__59bbff_idx"
+                    )
+                ],
             },
         ),
     ]

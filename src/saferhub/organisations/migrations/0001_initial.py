@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,52 +14,163 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('police_force', 'Police force'), ('district_council', 'District council'), ('county_council', 'County council'), ('unitary_council', 'Unitary council'), ('fire_and_rescue', 'Fire and rescue service'), ('probation', 'Probation service'), ('health', 'Health (integrated care board)'), ('housing_provider', 'Housing provider'), ('voluntary_sector', 'Voluntary sector service'), ('pcc_office', 'Office of the Police and Crime Commissioner')], max_length=30)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("police_force", "Police force"),
+                            ("district_council", "District council"),
+                            ("county_council", "County council"),
+                            ("unitary_council", "Unitary council"),
+                            ("fire_and_rescue", "Fire and rescue service"),
+                            ("probation", "Probation service"),
+                            ("health", "Health (integrated care board)"),
+                            ("housing_provider", "Housing provider"),
+                            ("voluntary_sector", "Voluntary sector service"),
+                            ("pcc_office", "Office of the Police and Crime Commissioner"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('caseworker', 'Caseworker'), ('team_manager', 'Team manager'), ('analyst', 'Analyst'), ('marac_coordinator', 'MARAC coordinator'), ('board_member', 'Board member'), ('partnership_administrator', 'Partnership administrator'), ('system_administrator', 'System administrator')], max_length=30)),
-                ('is_active', models.BooleanField(default=True)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change, to refuse stale edits.')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='membership', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("caseworker", "Caseworker"),
+                            ("team_manager", "Team manager"),
+                            ("analyst", "Analyst"),
+                            ("marac_coordinator", "MARAC coordinator"),
+                            ("board_member", "Board member"),
+                            ("partnership_administrator", "Partnership administrator"),
+                            ("system_administrator", "System administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Incremented on every change, to refuse stale edits."
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'user__last_name', 'user__first_name'],
+                "ordering": ["organisation__name", "user__last_name", "user__first_name"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('csp', 'Community Safety Partnership'), ('county_board', 'County board')], max_length=20)),
-                ('code', models.CharField(blank=True, help_text='ONS code (E22/W22 for a CSP), where there is one', max_length=9)),
-                ('require_two_factor', models.BooleanField(default=True, help_text='Members whose roles see personal data must use two-factor sign-in.')),
-                ('retention_years', models.PositiveSmallIntegerField(default=6, help_text='How long personal records are kept after closure before review.')),
-                ('is_synthetic', models.BooleanField(default=False, help_text='Demo data: fictional places, organisations and people.')),
-                ('overseen_by', models.ForeignKey(blank=True, limit_choices_to={'kind': 'county_board'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='overseen_partnerships', to='organisations.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("csp", "Community Safety Partnership"),
+                            ("county_board", "County board"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        help_text="ONS code (E22/W22 for a CSP), where there is one",
+                        max_length=9,
+                    ),
+                ),
+                (
+                    "require_two_factor",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Members whose roles see personal data must use two-factor sign-in.",
+                    ),
+                ),
+                (
+                    "retention_years",
+                    models.PositiveSmallIntegerField(
+                        default=6,
+                        help_text="How long personal records are kept after closure before review.",
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Demo data: fictional places, organisations and people.",
+                    ),
+                ),
+                (
+                    "overseen_by",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "county_board"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="overseen_partnerships",
+                        to="organisations.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='partnerships',
-            field=models.ManyToManyField(related_name='organisations', to='organisations.partnership'),
+            model_name="organisation",
+            name="partnerships",
+            field=models.ManyToManyField(
+                related_name="organisations", to="organisations.partnership"
+            ),
         ),
     ]

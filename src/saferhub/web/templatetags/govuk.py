@@ -39,7 +39,7 @@ def govuk_control(field: BoundField) -> SafeString:
     css = next((c for kind, c in _CLASSES.items() if isinstance(widget, kind)), "govuk-input")
     if field.errors:
         css += f" {css}--error"
-    attrs: dict[str, str] = {"class": " ".join([css, widget.attrs.get("class", "")]).strip()}
+    attrs: dict[str, str | bool] = {"class": " ".join([css, widget.attrs.get("class", "")]).strip()}
     described = describedby(field)
     if described:
         attrs["aria-describedby"] = described

@@ -1,0 +1,57 @@
+"""The demo partnership: every organisation type and role, and seeding twice changes nothing."""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from saferhub.audit.models import AuditEvent
+from saferhub.demo import MEMBERS, seed_demo
+from saferhub.organisations.models import Membership, Organisation, Partnership
+from saferhub.organisations.rules import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings: Any, tmp_path: Any) -> None:
+    settings.DATA_DIR = tmp_path
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        Partnership.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        get_user_model().objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_seed_covers_every_type_and_role_and_is_idempotent() -> None:
+    first = seed_demo()
+    assert first.created
+    assert {o.kind for o in Organisation.objects.all()} == set(Organisation.Kind.values)
+    assert {m.role for m in Membership.objects.all()} == {r.value for r in Role}
+    board = Partnership.objects.get(kind="county_board")
+    assert board.overseen_partnerships.count() == 3
+    assert all(p.is_synthetic for p in Partnership.objects.all())
+    multi = Partnership.objects.get(name__startswith="Carrow and Dunmere")
+    assert multi.organisations.filter(kind="district_council").count() == 2
+    before = counts()
+    second = seed_demo()
+    assert second.created == []
+    assert counts() == before
+    assert second.password == first.password
+    assert "nothing changed" in second.as_text()
+
+
+def test_every_demo_member_can_sign_in(client: Any) -> None:
+    summary = seed_demo()
+    for username, *_ in MEMBERS:
+        response = client.post(
+            "/account/sign-in", {"username": username, "password": summary.password}
+        )
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200, username
+        client.post("/account/sign-out")
