@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ingest_support import POLICE_UK_HEADER, new_warehouse, snapshot, street_line  # noqa: E402
+from ingest_support import POLICE_UK_HEADER, new_warehouse, snapshot, street_line
 
-from saferhub.analytics.ingest_police_uk import load_police_uk  # noqa: E402
+from saferhub.analytics.ingest_police_uk import load_police_uk
 
 NAME = "2020-01-leicestershire-street.csv"
 
@@ -123,7 +123,7 @@ def test_latin1_bytes_are_quarantined_as_bad_encoding(tmp_path: Path) -> None:
     ],
 )
 def test_files_of_another_kind_are_refused_whole(tmp_path: Path, content: bytes, why: str) -> None:
-    con, report, path = _load(tmp_path, content)
+    con, report, _path = _load(tmp_path, content)
     assert report.files[0].status == "refused" and not report.ok
     assert why in report.files[0].message
     assert all(not rows for rows in snapshot(con).values())

@@ -11,7 +11,11 @@ Which file is which is told from its header, never its name:
 
 Loading a lookup replaces that version's rows of that kind, in one transaction; loading the
 same bytes again is skipped. A CSP may cover several districts (North Worcestershire is
-Bromsgrove, Redditch and Wyre Forest): geo_lad has one row per district.
+Bromsgrove, Redditch and Wyre Forest): geo_lad has one row per district. The reverse also
+happens in ONS files: the Dec-2019 lookup maps Bournemouth, Christchurch and Poole to three
+older CSPs and East Suffolk to two. Such a district cannot say which CSP its crimes belong to,
+so it keeps csp_code NULL (its crimes count as UNMAPPED at CSP level) and the candidate CSPs
+are listed in geo_lad_split.
 
 Population: the ONS MYE4 summary (``Code, Name, Geography, Mid-2020 ... Mid-2001``), unpivoted
 into population(area_code, area_name, year, population). :func:`population_for` answers "the
@@ -188,11 +192,35 @@ def _load_lookup(con: duckdb.DuckDBPyConnection, path: Path, outcome: FileOutcom
             ],
         )
         con.execute(
-            "INSERT INTO geo_lad (version, lad_code, lad_name) SELECT ?, lad_code, lad_name "
-            "FROM _geo_in WHERE lad_code NOT IN (SELECT lad_code FROM geo_lad WHERE version = ?)",
+            "INSERT INTO geo_lad (version, lad_code, lad_name) SELECT ?, lad_code, "
+            "any_value(lad_name) FROM _geo_in WHERE lad_code NOT IN "
+            "(SELECT lad_code FROM geo_lad WHERE version = ?) GROUP BY lad_code",
             [version, version],
         )
         if kind == "csp":
+            # A district mapped to several CSPs cannot say which CSP its crimes belong to:
+            # keep it once with no CSP, and list the candidates in geo_lad_split.
+            con.execute("DELETE FROM geo_lad_split WHERE version = ?", [version])
+            con.execute(
+                """
+                INSERT INTO geo_lad_split
+                SELECT DISTINCT ?, lad_code, a_code, a_name FROM _geo_in WHERE lad_code IN (
+                    SELECT lad_code FROM _geo_in GROUP BY lad_code
+                    HAVING count(DISTINCT a_code) > 1)
+                """,
+                [version],
+            )
+            con.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE _geo_in AS
+                SELECT lad_code, any_value(lad_name) AS lad_name,
+                       CASE WHEN count(DISTINCT a_code) = 1 THEN any_value(a_code) END AS a_code,
+                       CASE WHEN count(DISTINCT a_code) = 1 THEN any_value(a_name) END AS a_name,
+                       CASE WHEN count(DISTINCT b_code) = 1 THEN any_value(b_code) END AS b_code,
+                       CASE WHEN count(DISTINCT b_code) = 1 THEN any_value(b_name) END AS b_name
+                FROM _geo_in GROUP BY lad_code
+                """
+            )
             con.execute(
                 "UPDATE geo_lad SET csp_code = NULL, csp_name = NULL, pfa_code = NULL, "
                 "pfa_name = NULL WHERE version = ?",
@@ -221,6 +249,16 @@ def _load_lookup(con: duckdb.DuckDBPyConnection, path: Path, outcome: FileOutcom
         con.execute("DROP TABLE _geo_in")
     outcome.rows_read = outcome.rows_loaded = len(rows)
     outcome.message = f"{kind} lookup, version {version}"
+    if kind == "csp":
+        split = con.execute(
+            "SELECT string_agg(DISTINCT lad_code, ', ' ORDER BY lad_code) FROM geo_lad_split "
+            "WHERE version = ?",
+            [version],
+        ).fetchone()
+        if split and split[0]:
+            outcome.message += (
+                f"; districts mapped to several CSPs (no single CSP, see geo_lad_split): {split[0]}"
+            )
 
 
 def load_geography(con: duckdb.DuckDBPyConnection, paths: Iterable[Path | str]) -> LoadReport:

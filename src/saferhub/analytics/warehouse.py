@@ -16,7 +16,9 @@ crime_count      street_crime pre-aggregated by month, force, LSOA and crime typ
                  when the row had none); maintained by ingest in the same transaction.
 quarantine       every rejected input row: file, line number (1-based, header = line 1), reason.
 geo_lsoa         ONS LSOA (2011) -> ward -> local authority district, per lookup ``version`` (year).
-geo_lad          ONS district -> CSP -> police force area, and district -> county, per ``version``.
+geo_lad          ONS district -> CSP -> police force area, and district -> county, per ``version``;
+                 one row per (version, district).
+geo_lad_split    districts an ONS lookup maps to several CSPs (their geo_lad csp_code is NULL).
 population       ONS mid-year population estimates by area code and year.
 partner_record   partner data (see docs/partner-data.md): one row per record or a count.
 """
@@ -133,6 +135,15 @@ CREATE TABLE IF NOT EXISTS geo_lad (
     county_code VARCHAR,
     county_name VARCHAR
 );
+CREATE TABLE IF NOT EXISTS geo_lad_split (
+    -- districts the ONS lookup maps to several CSPs (e.g. 2019: Bournemouth, Christchurch and
+    -- Poole; East Suffolk): geo_lad keeps one row per district with csp_code NULL, and the
+    -- candidate CSPs are listed here.
+    version INTEGER NOT NULL,
+    lad_code VARCHAR NOT NULL,
+    csp_code VARCHAR NOT NULL,
+    csp_name VARCHAR
+);
 CREATE TABLE IF NOT EXISTS population (
     area_code VARCHAR NOT NULL,
     area_name VARCHAR,
@@ -162,7 +173,9 @@ def default_warehouse_path() -> Path:
     return Path(platformdirs.user_data_dir("saferhub")) / "warehouse.duckdb"
 
 
-def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path | str | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open (creating if need be) the warehouse at ``path`` with the current schema."""
     target = Path(path) if path is not None else default_warehouse_path()
     if read_only:
