@@ -130,7 +130,7 @@ def test_one_sample_agrees_with_brute_force_r_definition(x: int, m: float) -> No
 
 
 def test_one_sample_interval_is_garwood() -> None:
-    ratio, p, low, high = expected_count_tests([0, 10], [2.0, 10.0])
+    _ratio, p, low, high = expected_count_tests([0, 10], [2.0, 10.0])
     assert low[0] == 0.0
     assert high[0] == pytest.approx(stats.chi2.ppf(0.975, 2) / 2 / 2.0)
     assert low[1] == pytest.approx(stats.chi2.ppf(0.025, 20) / 2 / 10.0)

@@ -764,28 +764,49 @@ def compute_scorecards(
     outside = (series_counts > upper) | (series_counts < lower)
     varying = ~np.isclose(centre.max(axis=-1), centre.min(axis=-1))
 
-    # Build the frozen results.
+    # Build the frozen results (plain Python lists: numpy scalar access is slow).
     series_months = [
         tuple(month_label(_month_date(first + m)) for m in row) for row in series_index
     ]
+    labels = [(p.label, month_label(p.first), month_label(p.last)) for p in periods]
+    previous_labels = [p.label for p in previous_periods]
+    population_years = [year_pos[p.population_year] for p in periods]
     notes_cache: dict[tuple[int, int, int], tuple[str, ...]] = {}
     results: list[IndicatorResult] = []
-    sc_list = series_counts.tolist()
+    missing_series = np.isnan(series_counts)
+    series_objects = np.where(missing_series, 0, series_counts).astype(np.int64).astype(object)
+    series_objects[missing_series] = None
+    sc_list = series_objects.tolist()
     centre_list = np.round(centre, 6).tolist()
     lower_list = np.round(lower, 6).tolist()
     upper_list = np.round(upper, 6).tolist()
+    any_outside = outside.any(axis=-1).tolist()
+    varying_l = varying.tolist()
+    cur_total_l, prev_total_l = cur_total.tolist(), prev_total.tolist()
+    cur_has_l, prev_has_l = cur_has.tolist(), prev_has.tolist()
+    cur_complete_l, prev_complete_l = cur_complete.tolist(), prev_complete.tolist()
+    testable_l, ratio_l, p_value_l = testable.tolist(), ratio.tolist(), p_value.tolist()
+    ci_low_l, ci_high_l = ci_low.tolist(), ci_high.tolist()
+    cur_rate_l, prev_rate_l = cur_rate.tolist(), prev_rate.tolist()
+    peer_testable_l, peer_p_l, peer_ratio_l = (
+        peer_testable.tolist(),
+        peer_p.tolist(),
+        peer_ratio.tolist(),
+    )
+    own_valid_l, peer_rank_l = own_valid.tolist(), np.nan_to_num(peer_rank).tolist()
+    peer_size_l, peer_mean_l = peer_size.tolist(), peer_mean.tolist()
+    cur_pop_l, used_l = cur_pop.tolist(), population_used.tolist()
+    source_keys = [-1 if i.source == "police.uk" else datasets.index(i.dataset or "") for i in inds]
     for t, area in enumerate(targets):
         a = area_pos[area.code]
         group_codes = tuple(g.code for g in groups[t])
         for p, period in enumerate(periods):
             previous = previous_periods[p]
+            label, period_first, period_last = labels[p]
+            pop = cur_pop_l[a][p]
+            pop_known = not math.isnan(pop)
             for k, indicator in enumerate(inds):
-                source_key = (
-                    -1
-                    if indicator.source == "police.uk"
-                    else datasets.index(indicator.dataset or "")
-                )
-                cache_key = (a, p, source_key)
+                cache_key = (a, p, source_keys[k])
                 notes = notes_cache.get(cache_key)
                 if notes is None:
                     notes = _notes(
@@ -795,17 +816,17 @@ def compute_scorecards(
                         first,
                         coverage,
                         a,
-                        source_key,
+                        source_keys[k],
                         datasets,
                         population_used[a],
                         year_pos,
                         population_problems[a],
                     )
                     notes_cache[cache_key] = notes
-                count = int(cur_total[a, k, p]) if cur_has[a, k, p] else None
-                prev_count = int(prev_total[a, k, p]) if prev_has[a, k, p] else None
-                complete = bool(cur_complete[a, k, p])
-                prev_ok = bool(prev_complete[a, k, p])
+                count = int(cur_total_l[a][k][p]) if cur_has_l[a][k][p] else None
+                prev_count = int(prev_total_l[a][k][p]) if prev_has_l[a][k][p] else None
+                complete = cur_complete_l[a][k][p]
+                prev_ok = prev_complete_l[a][k][p]
                 change = (
                     count - prev_count
                     if count is not None and prev_count is not None and complete and prev_ok
@@ -816,39 +837,42 @@ def compute_scorecards(
                     if change is not None and prev_count
                     else None
                 )
-                tested = bool(testable[a, k, p])
-                p_val = float(p_value[a, k, p]) if tested else None
+                tested = testable_l[a][k][p]
+                p_val = p_value_l[a][k][p] if tested else None
                 significant = (p_val < alpha) if p_val is not None else None
                 comparison: str | None = None
-                if peer_testable[t, k, p]:
-                    if peer_p[t, k, p] < alpha:
-                        comparison = "above" if peer_ratio[t, k, p] > 1 else "below"
+                if peer_testable_l[t][k][p]:
+                    if peer_p_l[t][k][p] < alpha:
+                        comparison = "above" if peer_ratio_l[t][k][p] > 1 else "below"
                     else:
                         comparison = "similar"
-                rate = _none_if_nan(cur_rate[a, k, p])
+                rate = _none_if_nan(cur_rate_l[a][k][p])
                 rag_value = (
                     rate if indicator.has_rate else (float(count) if count is not None else None)
                 )
+                rate_ratio = _none_if_nan(ratio_l[a][k][p]) if tested else None
                 rag, rag_note = _rag(
                     indicator,
                     rag_value,
                     complete and prev_ok if indicator.rag == "last_year" else complete,
                     significant,
-                    _none_if_nan(ratio[a, k, p]) if tested else None,
+                    rate_ratio,
                     comparison,
                 )
-                row_counts = sc_list[t][k][p]
-                out_idx = np.flatnonzero(outside[t, k, p])
+                months = series_months[p]
+                out_months: tuple[str, ...] = ()
+                if any_outside[t][k][p]:
+                    out_months = tuple(months[i] for i in np.flatnonzero(outside[t, k, p]).tolist())
                 series = MonthlySeries(
-                    months=series_months[p],
-                    counts=tuple(None if math.isnan(c) else int(c) for c in row_counts),
+                    months=months,
+                    counts=tuple(sc_list[t][k][p]),
                     centre=tuple(centre_list[t][k][p]),
                     lower=tuple(lower_list[t][k][p]),
                     upper=tuple(upper_list[t][k][p]),
-                    outside=tuple(series_months[p][i] for i in out_idx),
-                    chart="u" if varying[t, k, p] else "c",
+                    outside=out_months,
+                    chart="u" if varying_l[t][k][p] else "c",
                 )
-                pop = cur_pop[a, p]
+                own = own_valid_l[t][k][p]
                 results.append(
                     IndicatorResult(
                         indicator_id=indicator.id,
@@ -857,31 +881,29 @@ def compute_scorecards(
                         area_code=area.code,
                         area_name=area.name,
                         area_type=area.type,
-                        period=period.label,
-                        period_first=month_label(period.first),
-                        period_last=month_label(period.last),
+                        period=label,
+                        period_first=period_first,
+                        period_last=period_last,
                         count=count,
                         rate_per_1000=rate,
-                        population=None if math.isnan(pop) else int(pop),
-                        population_year=int(population_used[a, year_pos[period.population_year]])
-                        if not math.isnan(pop)
-                        else None,
+                        population=int(pop) if pop_known else None,
+                        population_year=int(used_l[a][population_years[p]]) if pop_known else None,
                         complete=complete,
-                        previous_period=previous.label,
+                        previous_period=previous_labels[p],
                         previous_count=prev_count,
-                        previous_rate_per_1000=_none_if_nan(prev_rate[a, k, p]),
+                        previous_rate_per_1000=_none_if_nan(prev_rate_l[a][k][p]),
                         previous_complete=prev_ok,
                         change=change,
                         change_pct=change_pct,
-                        rate_ratio=_none_if_nan(ratio[a, k, p]) if tested else None,
+                        rate_ratio=rate_ratio,
                         p_value=p_val,
                         significant=significant,
-                        ratio_ci_low=float(ci_low[a, k, p]) if tested else None,
-                        ratio_ci_high=float(ci_high[a, k, p]) if tested else None,
-                        peer_rank=int(peer_rank[t, k, p]) if own_valid[t, k, p] else None,
-                        peer_size=int(peer_size[t, k, p]) if own_valid[t, k, p] else None,
-                        peer_mean_rate=_none_if_nan(peer_mean[t, k, p]),
-                        peer_p_value=_none_if_nan(peer_p[t, k, p]),
+                        ratio_ci_low=ci_low_l[a][k][p] if tested else None,
+                        ratio_ci_high=ci_high_l[a][k][p] if tested else None,
+                        peer_rank=int(peer_rank_l[t][k][p]) if own else None,
+                        peer_size=int(peer_size_l[t][k][p]) if own else None,
+                        peer_mean_rate=_none_if_nan(peer_mean_l[t][k][p]),
+                        peer_p_value=_none_if_nan(peer_p_l[t][k][p]),
                         peer_comparison=comparison,
                         peer_codes=group_codes,
                         rag=rag,
@@ -915,7 +937,10 @@ def _notes(
         return range(month_index(p.first), month_index(p.last) + 1)
 
     for label, p in (("this period", period), ("the period a year earlier", previous)):
+        lo, hi = month_index(p.first) - first, month_index(p.last) - first + 1
         if source_key == -1:
+            if not (coverage.police_missing[a, lo:hi].any() or coverage.partial[a, lo:hi].any()):
+                continue
             gone = [m for m in months_of(p) if coverage.police_missing[a, m - first]]
             whose = ", ".join(coverage.force_names[a]) or "any police force"
             if gone:
@@ -931,6 +956,8 @@ def _notes(
                 )
         else:
             dataset = datasets[source_key]
+            if not coverage.partner_missing[source_key, lo:hi].any():
+                continue
             gone = [m for m in months_of(p) if coverage.partner_missing[source_key, m - first]]
             if gone:
                 notes.append(

@@ -1,0 +1,92 @@
+"""Indicator files: the default set loads, and mistakes are reported with file, indicator, field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from saferhub.analytics.indicators import POLICE_UK_CRIME_TYPES, IndicatorError, load_indicators
+
+
+def test_default_set_covers_every_crime_type_asb_all_crime_and_partners() -> None:
+    indicators = load_indicators()
+    single = {
+        i.crime_types[0] for i in indicators if i.source == "police.uk" and len(i.crime_types) == 1
+    }
+    assert single == set(POLICE_UK_CRIME_TYPES)
+    all_crime = indicators.get("all_crime")
+    assert set(all_crime.crime_types) == set(POLICE_UK_CRIME_TYPES) - {"Anti-social behaviour"}
+    partner_ids = {i.id for i in indicators if i.source == "partner"}
+    for wanted in (
+        "domestic_abuse_crimes",
+        "hate_crimes_race",
+        "hate_incidents",
+        "da_helpline_answered",
+        "da_helpline_abandoned",
+        "substance_misuse_contacts",
+        "channel_referrals",
+        "marac_referrals",
+    ):
+        assert wanted in partner_ids
+    assert all(i.definition and i.name for i in indicators)
+    assert len(indicators.version) == 12
+
+
+def test_version_changes_with_the_file(tmp_path: Path) -> None:
+    text = load_indicators().path
+    copy = tmp_path / "mine.toml"
+    copy.write_text(Path(text).read_text() + "\n# edited\n")
+    assert load_indicators(copy).version != load_indicators().version
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "indicators.toml"
+    path.write_text(body)
+    return path
+
+
+GOOD = """
+[[indicator]]
+id = "burglary"
+name = "Burglary"
+definition = "Burglaries."
+source = "police.uk"
+crime_types = ["Burglary"]
+denominator = "population"
+polarity = "lower_is_better"
+"""
+
+
+def test_minimal_file_loads_with_defaults(tmp_path: Path) -> None:
+    (indicator,) = load_indicators(write(tmp_path, GOOD))
+    assert (indicator.per, indicator.rag, indicator.geography) == (1000, "last_year", "csp")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (('polarity = "lower_is_better"', 'polarity = "down"'), "polarity"),
+        (('crime_types = ["Burglary"]', 'crime_types = ["Burglery"]'), "crime_types"),
+        (('denominator = "population"', 'denominator = "households"'), "denominator"),
+        (('source = "police.uk"', 'source = "police.uk"\nperiod_type = "weekly"'), "period_type"),
+        (('source = "police.uk"', 'source = "police.uk"\nrag = "target"'), "target"),
+        (('source = "police.uk"', 'source = "police.uk"\ncolour = "red"'), "colour"),
+        (('name = "Burglary"\n', ""), "name"),
+    ],
+)
+def test_mistakes_name_file_indicator_and_field(
+    tmp_path: Path, change: tuple[str, str], field: str
+) -> None:
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(IndicatorError) as error:
+        load_indicators(path)
+    message = str(error.value)
+    assert str(path) in message and "'burglary'" in message and f"'{field}'" in message
+
+
+def test_duplicate_ids_and_bad_toml(tmp_path: Path) -> None:
+    with pytest.raises(IndicatorError, match="more than once"):
+        load_indicators(write(tmp_path, GOOD + GOOD))
+    with pytest.raises(IndicatorError, match="not a valid TOML"):
+        load_indicators(write(tmp_path, "[[indicator]\n"))
