@@ -71,6 +71,6 @@ def test_populate_warehouse_matches_a_real_load(tmp_path: Path, shared_data: Pat
     assert sorted(map(repr, (r[1:] for r in second["street_crime"]))) == sorted(
         map(repr, (r[1:] for r in first["street_crime"]))
     )
-    assert con.execute("SELECT count(*) FROM source_file WHERE replaced_by IS NULL").fetchone() == (
-        4,
-    )
+    assert con.execute(
+        "SELECT count(*) FROM source_file WHERE dataset = 'street' AND replaced_by IS NULL"
+    ).fetchone() == (4,)
