@@ -1,0 +1,149 @@
+"""Ingest benchmark: rows per second loading gzip police.uk street files into the warehouse.
+
+Measured side by side in the same run, on the same files:
+
+* ``saferhub``  - load_police_uk into a fresh warehouse (decompress, sha256, header checks,
+  SQL validation, insert, quarantine accounting, crime_count, the ONS geography join);
+* ``pandas``    - a straightforward script: pandas.read_csv of every file, concat, to_parquet;
+* ``raw read``  - DuckDB read_csv of the same files with the schema given and sniffing off,
+  every column touched (the practical limit of reading the bytes at all).
+
+Data sets: generated police.uk-format files (several million rows, real ONS LSOAs) and the real
+shared files in ../shared/data/police-uk. Medians of --repeat runs. Run:
+
+    .venv/bin/python benchmarks/ingest_benchmark.py [--rows-per-file 60000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from saferhub.analytics import synthetic, warehouse  # noqa: E402
+from saferhub.analytics.geography import load_geography  # noqa: E402
+from saferhub.analytics.ingest_police_uk import load_police_uk  # noqa: E402
+
+SHARED = Path(os.environ.get("SAFERHUB_SHARED_DATA", REPO.parent / "shared" / "data"))
+COLUMNS = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
+
+
+def run_saferhub(files: list[Path], work: Path) -> int:
+    db = work / "bench.duckdb"
+    for leftover in (db, Path(str(db) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    shutil.copy(work / "geo.duckdb", db)
+    con = warehouse.connect(db)
+    report = load_police_uk(con, files)
+    con.close()
+    assert report.ok and report.rows_quarantined == 0
+    return report.rows_loaded
+
+
+def run_pandas(files: list[Path], work: Path) -> int:
+    frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
+    frame = pd.concat(frames, ignore_index=True)
+    frame["Longitude"] = pd.to_numeric(frame["Longitude"], errors="coerce")
+    frame["Latitude"] = pd.to_numeric(frame["Latitude"], errors="coerce")
+    frame.to_parquet(work / "bench.parquet", index=False)
+    return len(frame)
+
+
+def run_raw(files: list[Path], work: Path) -> int:
+    con = duckdb.connect()
+    row = con.execute(
+        "SELECT count(*), max(COLUMNS(*)) FROM read_csv(?, columns = ?, header = true, "
+        "auto_detect = false, delim = ',', quote = '\"')",
+        [[str(f) for f in files], dict.fromkeys(COLUMNS, "VARCHAR")],
+    ).fetchone()
+    con.close()
+    assert row is not None
+    return int(row[0])
+
+
+def measure(
+    name: str, fn: Callable[[list[Path], Path], int], files: list[Path], work: Path, repeat: int
+) -> tuple[int, float]:
+    times = []
+    rows = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        rows = fn(files, work)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(
+        f"  {name:<9} {rows:>10,} rows  median {median:6.2f} s  {rows / median:>12,.0f} rows/s "
+        f"(runs: {', '.join(f'{t:.2f}' for t in times)})"
+    )
+    return rows, median
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows-per-file", type=int, default=60_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="saferhub-bench-"))
+    try:
+        geo = warehouse.connect(work / "geo.duckdb")
+        lookups = SHARED / "lookups"
+        load_geography(
+            geo,
+            [
+                lookups / "LSOA11_WD19_LAD19_EW_LU_Dec2019.csv.gz",
+                lookups / "LAD19_CSP19_PFA19_EW_LU_Dec2019.csv",
+            ],
+        )
+        forces = ["west-mercia", "kent", "lancashire", "thames-valley"]
+        months = [f"2021-{m:02d}" for m in range(1, 13)]
+        start = time.perf_counter()
+        generated = synthetic.write_street_files(
+            work / "generated", forces, months, args.rows_per_file, seed=1, con=geo
+        )
+        geo.close()
+        print(f"generated {len(generated)} files in {time.perf_counter() - start:.1f} s")
+        real = sorted((SHARED / "police-uk").glob("*/*-street.csv.gz"))
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, duckdb {duckdb.__version__}, pandas {pd.__version__}"
+        )
+        for label, files in (("generated", generated), ("real shared files", real)):
+            print(f"\n{label}: {len(files)} gzip files")
+            _, ours = measure("saferhub", run_saferhub, files, work, args.repeat)
+            _, panda = measure("pandas", run_pandas, files, work, args.repeat)
+            _, raw = measure("raw read", run_raw, files, work, args.repeat)
+            print(
+                f"  saferhub vs pandas: {panda / ours:.2f}x   saferhub vs raw read: {raw / ours:.2f}x"
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
