@@ -178,7 +178,7 @@ def _register_analytics() -> None:
 
     for module_name, names in (
         ("saferhub.analytics.ingest_cli", ("ingest", "counts", "fetch")),
-        ("saferhub.analytics.scorecard_cli", ("scorecard",)),
+        ("saferhub.analytics.scorecard_cli", ("scorecard_command",)),
     ):
         try:
             module = importlib.import_module(module_name)
@@ -187,7 +187,7 @@ def _register_analytics() -> None:
         for name in names:
             command = getattr(module, name, None)
             if isinstance(command, click.Command):
-                main.add_command(command, name)
+                main.add_command(command, command.name)
 
 
 _register_analytics()

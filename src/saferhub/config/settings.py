@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "saferhub.organisations",
     "saferhub.accounts",
     "saferhub.audit",
+    "saferhub.performance",
     "saferhub.web",
 ]
 
@@ -203,6 +204,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # Files users upload live outside the web root and are served only through access checks.
 MEDIA_ROOT = DATA_DIR / "uploads"
+
+# The DuckDB warehouse (written only by data loads) and the indicator definitions.
+WAREHOUSE_PATH = Path(os.environ.get("SAFERHUB_WAREHOUSE", DATA_DIR / "warehouse.duckdb"))
+INDICATORS_PATH = os.environ.get("SAFERHUB_INDICATORS") or None
 
 # Sign-in throttling (policy in saferhub.accounts.rules).
 SIGNIN_FAILURE_LIMIT = int(os.environ.get("SAFERHUB_SIGNIN_FAILURE_LIMIT", "5"))

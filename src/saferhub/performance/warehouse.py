@@ -1,0 +1,82 @@
+"""The web service's view of the DuckDB warehouse: where it is, short read-only connections,
+and a fingerprint of what is loaded (so stored runs know when they are out of date).
+
+Only the data-load worker writes to the warehouse. DuckDB lets one process write or several
+read, so pages never hold a connection open: they read stored runs from the database, and
+open the warehouse briefly (retrying while a load holds it) only to compute a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+
+from saferhub.analytics import warehouse
+
+
+class WarehouseBusyError(RuntimeError):
+    """A data load holds the warehouse; try again in a moment."""
+
+
+def warehouse_path() -> Path:
+    """The warehouse file the web service uses (SAFERHUB_WAREHOUSE, or the data directory)."""
+    return Path(settings.WAREHOUSE_PATH)
+
+
+@contextmanager
+def read_only(wait_seconds: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse, created with its schema if it does not exist."""
+    path = warehouse_path()
+    if not path.exists():
+        warehouse.connect(path).close()
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+            break
+        except duckdb.IOException as error:
+            if time.monotonic() > deadline:
+                raise WarehouseBusyError(
+                    "The warehouse is busy with a data load. Try again in a minute."
+                ) from error
+            time.sleep(0.2)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def current_inputs(con: duckdb.DuckDBPyConnection) -> list[dict[str, str | int | None]]:
+    """Every file the warehouse's current figures come from, with its checksum."""
+    rows = con.execute(
+        """
+        SELECT file_id, dataset, force, strftime(month, '%Y-%m'), name, sha256, rows_loaded
+        FROM source_file WHERE replaced_by IS NULL ORDER BY file_id
+        """
+    ).fetchall()
+    return [
+        {
+            "file_id": file_id,
+            "dataset": dataset,
+            "force": force,
+            "month": month,
+            "name": name,
+            "sha256": sha,
+            "rows_loaded": rows_loaded,
+        }
+        for file_id, dataset, force, month, name, sha, rows_loaded in rows
+    ]
+
+
+def fingerprint(inputs: list[dict[str, str | int | None]]) -> str:
+    """One hash of the current inputs: changes whenever a file is loaded or replaced."""
+    digest = hashlib.sha256()
+    for item in inputs:
+        digest.update(f"{item['file_id']}:{item['sha256']}\n".encode())
+    return digest.hexdigest()
