@@ -10,7 +10,7 @@ PY := .venv/bin/python
 SAFERHUB := .venv/bin/saferhub
 TEST_ENV := SAFERHUB_HTTPS=false
 
-.PHONY: help install assets system-deps-test demo test check pytest pytest-postgres benchmarks clean
+.PHONY: help install assets system-deps system-deps-test demo test check pytest pytest-postgres benchmarks clean
 
 help:
 	@echo "make demo   install everything and run SaferHub with the demo partnership on http://127.0.0.1:8000"
@@ -29,10 +29,13 @@ assets:
 	npm run --silent build
 	SAFERHUB_HTTPS=false $(SAFERHUB) manage collectstatic --noinput --verbosity 0
 
-system-deps-test:  ## Debian's Chromium for browser tests and PostgreSQL 15 for the database suite
-	@bash scripts/install-system-packages chromium postgresql-15
+system-deps:  ## Pango for PDF reports (WeasyPrint)
+	@bash scripts/install-system-packages libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-demo: install
+system-deps-test: system-deps  ## and Chromium for browser tests, PostgreSQL 15, poppler's pdftoppm
+	@bash scripts/install-system-packages chromium postgresql-15 poppler-utils
+
+demo: install system-deps
 	SAFERHUB_HTTPS=false $(SAFERHUB) migrate
 	SAFERHUB_HTTPS=false $(SAFERHUB) demo
 	SAFERHUB_HTTPS=false $(SAFERHUB) run

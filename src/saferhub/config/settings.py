@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "saferhub.accounts",
     "saferhub.audit",
     "saferhub.performance",
+    "saferhub.reports",
+    "saferhub.dataloads",
     "saferhub.web",
 ]
 

@@ -1,0 +1,1 @@
+"""Loading police.uk and partner files through the browser, as background tasks."""

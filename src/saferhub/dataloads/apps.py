@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DataloadsConfig(AppConfig):
+    name = "saferhub.dataloads"
+    label = "dataloads"

@@ -1,0 +1,1 @@
+"""Board reports (PDF, HTML, Excel, CSV), analysts' commentary, and published reports."""
