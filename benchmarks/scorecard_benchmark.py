@@ -97,7 +97,9 @@ def load_ons(con: duckdb.DuckDBPyConnection) -> None:
         thousands=",",
     )
     population.columns = [c.strip() for c in population.columns]
-    long = population.melt(id_vars=["Code", "Name", "Geography"], var_name="year", value_name="population")
+    long = population.melt(
+        id_vars=["Code", "Name", "Geography"], var_name="year", value_name="population"
+    )
     long["year"] = long["year"].str.replace("Mid-", "").astype(int)
     long = long.dropna(subset=["population"])
     long["population"] = long["population"].astype(np.int64)
@@ -177,8 +179,10 @@ def build_warehouse(path: Path, rows: int) -> None:
     )
     total = con.execute("SELECT count(*) FROM street_crime").fetchone()[0]  # type: ignore[index]
     cells = con.execute("SELECT count(*) FROM crime_count").fetchone()[0]  # type: ignore[index]
-    print(f"built {path.name}: {total:,} street rows, {cells:,} crime_count rows "
-          f"in {time.perf_counter() - started:.0f}s")
+    print(
+        f"built {path.name}: {total:,} street rows, {cells:,} crime_count rows "
+        f"in {time.perf_counter() - started:.0f}s"
+    )
     con.close()
 
 
@@ -202,7 +206,9 @@ def engine_run(path: Path, periods: list, police_only: bool = False) -> tuple[fl
     return time.perf_counter() - started, len(results)
 
 
-def pandas_scorecard(street: pd.DataFrame, geo: pd.DataFrame, population: pd.DataFrame, periods: list) -> int:
+def pandas_scorecard(
+    street: pd.DataFrame, geo: pd.DataFrame, population: pd.DataFrame, periods: list
+) -> int:
     """A straightforward pandas implementation of the police.uk part of the scorecard."""
     indicators = load_indicators()
     police = [i for i in indicators if i.source == "police.uk"]
@@ -222,17 +228,29 @@ def pandas_scorecard(street: pd.DataFrame, geo: pd.DataFrame, population: pd.Dat
         previous = period.year_earlier()
 
         def window(first: date, last: date) -> pd.DataFrame:
-            mask = (series["month"] >= pd.Timestamp(first)) & (series["month"] <= pd.Timestamp(last))
+            mask = (series["month"] >= pd.Timestamp(first)) & (
+                series["month"] <= pd.Timestamp(last)
+            )
             return series[mask].groupby(["csp_code", "indicator_id"])["n"].sum()
 
         current = window(period.first, period.last).rename("count")
         before = window(previous.first, previous.last).rename("previous_count")
         table = pd.concat([current, before], axis=1).fillna(0).reset_index()
-        pop_now = population[population["year"] == min(period.population_year, 2020)][["csp_code", "population"]]
-        pop_before = population[population["year"] == min(previous.population_year, 2020)][["csp_code", "population"]].rename(columns={"population": "previous_population"})
-        table = table.merge(pop_now, on="csp_code").merge(pop_before, on="csp_code").merge(csp_pfa, on="csp_code")
+        pop_now = population[population["year"] == min(period.population_year, 2020)][
+            ["csp_code", "population"]
+        ]
+        pop_before = population[population["year"] == min(previous.population_year, 2020)][
+            ["csp_code", "population"]
+        ].rename(columns={"population": "previous_population"})
+        table = (
+            table.merge(pop_now, on="csp_code")
+            .merge(pop_before, on="csp_code")
+            .merge(csp_pfa, on="csp_code")
+        )
         table["rate"] = table["count"] / table["population"] * 1000
-        table["change_pct"] = (table["count"] - table["previous_count"]) / table["previous_count"] * 100
+        table["change_pct"] = (
+            (table["count"] - table["previous_count"]) / table["previous_count"] * 100
+        )
 
         def significance(row: pd.Series) -> pd.Series:
             n = int(row["count"] + row["previous_count"])
@@ -243,7 +261,9 @@ def pandas_scorecard(street: pd.DataFrame, geo: pd.DataFrame, population: pd.Dat
             ci = test.proportion_ci()
             scale = row["previous_population"] / row["population"]
             high = np.inf if ci.high >= 1 else ci.high / (1 - ci.high) * scale
-            return pd.Series({"p_value": test.pvalue, "ci_low": ci.low / (1 - ci.low) * scale, "ci_high": high})
+            return pd.Series(
+                {"p_value": test.pvalue, "ci_low": ci.low / (1 - ci.low) * scale, "ci_high": high}
+            )
 
         table = pd.concat([table, table.apply(significance, axis=1)], axis=1)
         grouped = table.groupby(["pfa_code", "indicator_id"])["rate"]
@@ -272,7 +292,9 @@ def pandas_scorecard(street: pd.DataFrame, geo: pd.DataFrame, population: pd.Dat
     return int(sum(len(t) for t in out))
 
 
-def pandas_inputs(path: Path, first: date, last: date) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def pandas_inputs(
+    path: Path, first: date, last: date
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Street rows of the subset, the LSOA -> CSP lookup and CSP populations, as pandas frames."""
     con = duckdb.connect(str(path), read_only=True)
     street = con.execute(
@@ -307,25 +329,33 @@ def main() -> None:
     path = WORK / f"scorecard_{args.rows}.duckdb"
     if args.rebuild or not path.exists():
         build_warehouse(path, args.rows)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, DuckDB {duckdb.__version__}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
 
     periods = quarters("2022-Q4", 12)
     timings = []
     for _ in range(args.repeats):
         seconds, n = engine_run(path, periods)
         timings.append(seconds)
-        print(f"engine, every CSP x {len(load_indicators())} indicators x 12 quarters: "
-              f"{seconds:.2f}s ({n:,} results)")
+        print(
+            f"engine, every CSP x {len(load_indicators())} indicators x 12 quarters: "
+            f"{seconds:.2f}s ({n:,} results)"
+        )
     print(f"ENGINE median {statistics.median(timings):.2f}s, peak RSS {peak_rss_mb():.0f} MB")
 
     # pandas beside the engine, on the last `pandas_years` national years.
     sub_periods = quarters("2022-Q4", 4 * (args.pandas_years - 1))
     first_needed = min(p.year_earlier().first for p in sub_periods)
-    first_needed = min(first_needed, date(sub_periods[0].last.year - 2, sub_periods[0].last.month, 1))
+    first_needed = min(
+        first_needed, date(sub_periods[0].last.year - 2, sub_periods[0].last.month, 1)
+    )
     street, geo, population = pandas_inputs(path, first_needed, date(2022, 12, 1))
-    print(f"pandas subset: {len(street):,} street rows ({first_needed} to 2022-12), "
-          f"{len(sub_periods)} quarters")
+    print(
+        f"pandas subset: {len(street):,} street rows ({first_needed} to 2022-12), "
+        f"{len(sub_periods)} quarters"
+    )
     pandas_times, engine_times = [], []
     for _ in range(max(1, min(args.repeats, 2))):
         started = time.perf_counter()
@@ -333,12 +363,16 @@ def main() -> None:
         pandas_times.append(time.perf_counter() - started)
         seconds, n_engine = engine_run(path, sub_periods, police_only=True)
         engine_times.append(seconds)
-        print(f"pandas {pandas_times[-1]:.2f}s ({n_pandas:,} rows); engine {seconds:.2f}s "
-              f"({n_engine:,} results)")
+        print(
+            f"pandas {pandas_times[-1]:.2f}s ({n_pandas:,} rows); engine {seconds:.2f}s "
+            f"({n_engine:,} results)"
+        )
     ratio = statistics.median(pandas_times) / statistics.median(engine_times)
-    print(f"PANDAS median {statistics.median(pandas_times):.2f}s, engine median "
-          f"{statistics.median(engine_times):.2f}s: engine is {ratio:.1f}x faster; "
-          f"peak RSS {peak_rss_mb():.0f} MB")
+    print(
+        f"PANDAS median {statistics.median(pandas_times):.2f}s, engine median "
+        f"{statistics.median(engine_times):.2f}s: engine is {ratio:.1f}x faster; "
+        f"peak RSS {peak_rss_mb():.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -209,7 +209,24 @@ def test_many_areas_equal_one_at_a_time(con: duckdb.DuckDBPyConnection) -> None:
         for period in periods:
             single = scorecard(con, csp.code, period, INDICATORS)
             batch = [r for r in many if r.area_code == csp.code and r.period == period.label]
-            assert repr(single) == repr(batch)  # repr: nan limits compare unequal
+            exact = (
+                "indicator_id",
+                "count",
+                "previous_count",
+                "change",
+                "peer_rank",
+                "peer_size",
+                "rag",
+                "complete",
+                "notes",
+                "peer_comparison",
+            )
+            for one, other in zip(single, batch, strict=True):
+                assert [getattr(one, f) for f in exact] == [getattr(other, f) for f in exact]
+                for f in ("rate_per_1000", "p_value", "peer_mean_rate", "peer_p_value"):
+                    assert getattr(one, f) == pytest.approx(
+                        getattr(other, f), rel=1e-12, nan_ok=True
+                    )
 
 
 def test_published_hides_small_counts_and_what_reveals_them(con: duckdb.DuckDBPyConnection) -> None:
