@@ -90,3 +90,36 @@ def test_duplicate_ids_and_bad_toml(tmp_path: Path) -> None:
         load_indicators(write(tmp_path, GOOD + GOOD))
     with pytest.raises(IndicatorError, match="not a valid TOML"):
         load_indicators(write(tmp_path, "[[indicator]\n"))
+
+
+def test_marac_and_channel_are_restricted_and_others_are_not() -> None:
+    indicators = load_indicators()
+    restricted = {i.id for i in indicators if i.restricted}
+    assert restricted == {"channel_referrals", "marac_referrals", "marac_repeat_referrals"}
+    public = indicators.unrestricted()
+    assert not any(i.restricted for i in public)
+    assert len(public) == len(indicators) - 3
+    assert public.version == indicators.version
+
+
+def test_restricted_must_be_true_or_false(tmp_path: Path) -> None:
+    (indicator,) = load_indicators(write(tmp_path, GOOD + "restricted = true\n"))
+    assert indicator.restricted
+    with pytest.raises(IndicatorError, match="'restricted'"):
+        load_indicators(write(tmp_path, GOOD + 'restricted = "yes"\n'))
+
+
+def test_published_scorecard_leaves_restricted_indicators_out(tmp_path: Path) -> None:
+    from saferhub.analytics.disclosure import DisclosureRule
+    from saferhub.analytics.periods import resolve_period
+    from saferhub.analytics.scorecard import publish, scorecard
+
+    from . import scorecard_warehouse as fixture
+
+    con = fixture.build(tmp_path / "warehouse.duckdb")
+    indicators = load_indicators()
+    internal = scorecard(con, "Alpha", resolve_period("2022-Q2"), indicators)
+    assert "marac_referrals" in {r.indicator_id for r in internal}
+    published = {r.indicator_id for r in publish(internal, indicators, DisclosureRule())}
+    assert published
+    assert not published & {"channel_referrals", "marac_referrals", "marac_repeat_referrals"}

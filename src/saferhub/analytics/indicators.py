@@ -22,6 +22,10 @@ Each ``[[indicator]]`` table says what is counted and how it is judged; the ``na
                   ``"peer_mean"`` (significantly different from peers), ``"target"``, or
                   ``"none"``
 ``amber_margin``  for ``rag = "target"``: how far (%) from target is amber, default 5
+``restricted``    optional, default ``false``: ``true`` for figures that must stay inside the
+                  partnership (for example MARAC and Channel referrals). Restricted indicators
+                  are never published and are hidden from roles that do not handle the
+                  underlying data (see docs/adr/0006-performance-pages.md)
 
 The file's SHA-256 (first 12 hex digits) is the definition version stored with every result,
 so a scorecard can be reproduced with the definitions it was made with.
@@ -96,6 +100,7 @@ _FIELDS = {
     "target",
     "rag",
     "amber_margin",
+    "restricted",
 }
 
 
@@ -123,6 +128,9 @@ class Indicator:
     target: float | None
     rag: str
     amber_margin: float
+    restricted: bool = False
+    """True for figures that must not leave the partnership (never published, and hidden
+    from roles that do not handle the data, e.g. board members)."""
 
     @property
     def has_rate(self) -> bool:
@@ -178,6 +186,12 @@ class IndicatorSet:
             if all(t in singles for t in indicator.crime_types):
                 groups.append((indicator.id, tuple(singles[t] for t in indicator.crime_types)))
         return tuple(groups)
+
+    def unrestricted(self) -> IndicatorSet:
+        """The same set without restricted indicators: what may be published or shown to
+        roles that do not handle restricted data."""
+        chosen = tuple(i for i in self.indicators if not i.restricted)
+        return IndicatorSet(chosen, self.path, self.version)
 
 
 def default_indicators_path() -> Path:
@@ -292,6 +306,11 @@ def _parse_one(raw: dict[str, Any], where: str, errors: list[str]) -> Indicator 
         problem("amber_margin", "must be a percentage >= 0")
         amber = 5
 
+    restricted = raw.get("restricted", False)
+    if not isinstance(restricted, bool):
+        problem("restricted", "must be true or false")
+        restricted = False
+
     if len(errors) > before:
         return None
     if not (name and definition and source and geography and denominator and polarity and rag):
@@ -313,6 +332,7 @@ def _parse_one(raw: dict[str, Any], where: str, errors: list[str]) -> Indicator 
         target=target,
         rag=rag,
         amber_margin=float(amber),
+        restricted=restricted,
     )
 
 

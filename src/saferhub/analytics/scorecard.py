@@ -1042,10 +1042,13 @@ def publish(
     adds up: months to their period, crime types to all crime (for the period and for each
     month). So no hidden count can be recovered by subtraction. Where a count is hidden,
     everything that would reveal it (rate, change, interval, p-value, rank) is hidden too;
-    the percentage change is hidden on a base below the minimum. Internal results are not
-    changed (a new list is returned).
+    the percentage change is hidden on a base below the minimum. Restricted indicators
+    (``restricted = true`` in the definitions) are left out altogether. Internal results are
+    not changed (a new list is returned).
     """
     rule = rule or DisclosureRule()
+    restricted = {i.id for i in indicators if i.restricted}
+    results = [r for r in results if r.indicator_id not in restricted]
     groups = indicators.additive_groups()
     by_key: dict[tuple[str, str], list[IndicatorResult]] = {}
     for result in results:
