@@ -76,18 +76,18 @@ CRIME_TYPES = ("Burglary", "Violence and sexual offences", "Anti-social behaviou
 
 PARTNER = [
     # dataset, month, level, code, category, markers, n
-    ("police_crime_markers", date(2022, 4, 1), "lsoa", "A1", None, ["domestic-abuse"], 7),
+    ("crime-markers", date(2022, 4, 1), "lsoa", "A1", None, ["domestic-abuse"], 7),
     (
-        "police_crime_markers",
+        "crime-markers",
         date(2022, 5, 1),
         "district",
         "E07000001",
         None,
-        ["domestic-abuse", "hate-race"],
+        ["domestic-abuse", "hate:race"],
         2,
     ),
     (
-        "police_crime_markers",
+        "crime-markers",
         date(2021, 4, 1),
         "district",
         "E07000001",
@@ -95,10 +95,10 @@ PARTNER = [
         ["domestic-abuse"],
         3,
     ),
-    ("police_crime_markers", date(2022, 4, 1), "csp", "E22000002", None, ["hate-religion"], 4),
-    ("marac", date(2022, 6, 1), "csp", "E22000001", "referral", ["repeat"], 5),
-    ("marac", date(2022, 6, 1), "csp", "E22000001", "referral", [], 8),
-    ("marac", date(2021, 6, 1), "csp", "E22000001", "referral", [], 6),
+    ("crime-markers", date(2022, 4, 1), "csp", "E22000002", None, ["hate:religion"], 4),
+    ("marac-referrals", date(2022, 6, 1), "csp", "E22000001", "repeat", ["domestic-abuse"], 5),
+    ("marac-referrals", date(2022, 6, 1), "csp", "E22000001", "new", ["domestic-abuse"], 8),
+    ("marac-referrals", date(2021, 6, 1), "csp", "E22000001", "new", [], 6),
 ]
 
 
