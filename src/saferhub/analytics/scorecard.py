@@ -158,13 +158,37 @@ class Geography:
 
 
 def load_geography(con: duckdb.DuckDBPyConnection) -> Geography:
-    """The areas of the latest ONS lookup loaded in the warehouse (districts, CSPs, ...)."""
+    """The areas of the latest ONS lookups loaded in the warehouse (districts, CSPs, ...).
+
+    District -> CSP -> police force area comes from the latest lookup holding CSPs, and
+    district -> county from the latest lookup holding counties: ONS publishes them as
+    separate files, often of different years (e.g. LAD19_CSP19_PFA19 with LAD20_CTY20), so
+    taking only the newest year would lose the CSPs (and every unitary district, which has
+    no county) whenever the county lookup is newer.
+    """
     rows = con.execute(
         """
-        WITH latest_lookup AS (SELECT max(version) AS version FROM geo_lad)
-        SELECT lad_code, lad_name, csp_code, csp_name, pfa_code, pfa_name,
-               county_code, county_name, version
-        FROM geo_lad JOIN latest_lookup USING (version)
+        WITH csp_lookup AS (
+            SELECT max(version) AS version FROM geo_lad
+            WHERE csp_code IS NOT NULL OR pfa_code IS NOT NULL
+        ),
+        county_lookup AS (
+            SELECT max(version) AS version FROM geo_lad WHERE county_code IS NOT NULL
+        ),
+        district_csp AS (
+            SELECT lad_code, lad_name, csp_code, csp_name, pfa_code, pfa_name, version
+            FROM geo_lad WHERE version = (SELECT version FROM csp_lookup)
+        ),
+        district_county AS (
+            SELECT lad_code, lad_name, county_code, county_name, version
+            FROM geo_lad
+            WHERE version = (SELECT version FROM county_lookup) AND county_code IS NOT NULL
+        )
+        SELECT lad_code,
+               coalesce(district_csp.lad_name, district_county.lad_name),
+               csp_code, csp_name, pfa_code, pfa_name, county_code, county_name,
+               coalesce(district_csp.version, district_county.version)
+        FROM district_csp FULL OUTER JOIN district_county USING (lad_code)
         ORDER BY lad_code
         """
     ).fetchall()
