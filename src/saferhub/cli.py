@@ -162,6 +162,57 @@ def audit_verify_command() -> None:
     sys.exit(1)
 
 
+@main.command()
+@click.option("--partnership", "partnership_text", required=True, help="Slug or name.")
+@click.option("--period", required=True, help="2022-Q2, 2022/23 or 2022-07.")
+@click.option(
+    "--period-type",
+    type=click.Choice(["month", "quarter", "fy", "fytd", "rolling-12"]),
+    default=None,
+    help="Default: the period's own type (2022-Q2 is a quarter).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html", "xlsx", "csv"]),
+    default="pdf",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(dir_okay=False), help="Default: a name in this folder.")
+@click.option("--published", is_flag=True, help="The published version (small numbers hidden).")
+@click.option(
+    "--include-restricted",
+    is_flag=True,
+    help="Include restricted indicators in the internal version (never in the published one).",
+)
+def report(
+    partnership_text: str,
+    period: str,
+    period_type: str | None,
+    fmt: str,
+    output: str | None,
+    published: bool,
+    include_restricted: bool,
+) -> None:
+    """Make a partnership's board report from the warehouse (PDF, HTML, Excel or CSV)."""
+    _django()
+    from saferhub.reports.command import ReportCommandError, write_report
+
+    try:
+        path = write_report(
+            partnership=partnership_text,
+            period=period,
+            period_type=period_type,
+            fmt=fmt,
+            output=output,
+            published=published,
+            include_restricted=include_restricted,
+        )
+    except ReportCommandError as error:
+        _fail(str(error))
+    click.echo(f"Wrote {path}")
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:

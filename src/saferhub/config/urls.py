@@ -7,6 +7,8 @@ urlpatterns = [
     path("account/", include("saferhub.accounts.urls")),
     path("members/", include("saferhub.organisations.urls")),
     path("audit/", include("saferhub.audit.urls")),
+    path("reports/", include("saferhub.reports.urls")),
+    path("published/", include("saferhub.reports.public_urls")),
 ]
 
 handler400 = "saferhub.web.views.bad_request"
