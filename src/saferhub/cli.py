@@ -44,26 +44,105 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=3, show_default=True, type=int)
-def run(host: str, port: int, workers: int) -> None:
-    """Run the web service (gunicorn)."""
+@click.option(
+    "--worker/--no-worker",
+    "with_worker",
+    default=True,
+    show_default=True,
+    help="Also run the background worker that loads uploaded data (turn off where "
+    "`saferhub worker` runs as its own service).",
+)
+def run(host: str, port: int, workers: int, with_worker: bool) -> None:
+    """Run the web service (gunicorn) and, beside it, the background worker."""
     _django()
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    click.echo(f"SaferHub is running on http://{host}:{port}/ (press Ctrl+C to stop)")
-    os.execv(  # noqa: S606 - replaces this process with gunicorn, arguments are ours
+    server_command = [
         sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "saferhub.config.wsgi",
-            f"--bind={host}:{port}",
-            f"--workers={workers}",
-            "--access-logfile=-",
-            "--forwarded-allow-ips=127.0.0.1",
-        ],
-    )
+        "-m",
+        "gunicorn",
+        "saferhub.config.wsgi",
+        f"--bind={host}:{port}",
+        f"--workers={workers}",
+        "--access-logfile=-",
+        "--forwarded-allow-ips=127.0.0.1",
+    ]
+    click.echo(f"SaferHub is running on http://{host}:{port}/ (press Ctrl+C to stop)")
+    if not with_worker:
+        os.execv(sys.executable, server_command)  # noqa: S606 - our own arguments
+    sys.exit(_run_with_worker(server_command))
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-m", "saferhub.cli", "worker"]
+
+
+def _run_with_worker(server_command: list[str]) -> int:
+    """Run gunicorn and the task worker as child processes; when either is asked to stop
+    (Ctrl+C, SIGTERM) or the server ends, stop both. A worker that dies is restarted (a few
+    times), so uploads keep being processed."""
+    import signal
+    import subprocess
+    import time
+
+    server = subprocess.Popen(server_command)  # noqa: S603 - our own arguments
+    worker = subprocess.Popen(_worker_command())  # noqa: S603 - our own arguments
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in (server, worker):
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    restarts = 0
+    try:
+        while server.poll() is None:
+            if not stopping and worker.poll() is not None and restarts < 5:
+                restarts += 1
+                click.echo("saferhub: the background worker stopped; starting it again", err=True)
+                worker = subprocess.Popen(_worker_command())  # noqa: S603 - our own arguments
+            time.sleep(0.5)
+    finally:
+        for child in (worker, server):
+            if child.poll() is None:
+                child.terminate()
+        for child in (worker, server):
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    return 0 if stopping else (server.returncode or 0)
+
+
+@main.command()
+@click.option("--batch", is_flag=True, help="Run the queued tasks, then exit.")
+@click.option(
+    "--interval",
+    default=1.0,
+    show_default=True,
+    type=float,
+    help="Seconds between looks at the queue when it is empty.",
+)
+def worker(batch: bool, interval: float) -> None:
+    """Run the background worker: loads uploaded data files into the warehouse, one at a
+    time. `saferhub run` starts one; run it yourself when the web server runs elsewhere."""
+    _django()
+    from django.core.management import call_command
+
+    options: dict[str, object] = {
+        "interval": interval,
+        "batch": batch,
+        "reload": False,
+        "startup_delay": False,
+        "verbosity": 1,
+    }
+    call_command("db_worker", **options)
 
 
 @main.command()
@@ -242,3 +321,7 @@ def _register_analytics() -> None:
 
 
 _register_analytics()
+
+
+if __name__ == "__main__":  # `python -m saferhub.cli`, used by `saferhub run`
+    main()

@@ -11,6 +11,7 @@ SAFERHUB_ALLOWED_HOSTS   comma-separated host names
 DATABASE_URL             sqlite:///path (default: the data dir) or postgres://user:pass@host/db
 SAFERHUB_DATA_DIR        local files: SQLite database, uploads, warehouse (default ./var)
 SAFERHUB_SESSION_IDLE_MINUTES  inactivity timeout (default 30)
+SAFERHUB_UPLOAD_MAX_MB  the largest data file an analyst may upload (default 500)
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "saferhub.core",
     "saferhub.organisations",
     "saferhub.accounts",
@@ -210,6 +213,15 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 # The DuckDB warehouse (written only by data loads) and the indicator definitions.
 WAREHOUSE_PATH = Path(os.environ.get("SAFERHUB_WAREHOUSE", DATA_DIR / "warehouse.duckdb"))
 INDICATORS_PATH = os.environ.get("SAFERHUB_INDICATORS") or None
+
+# Background tasks (data loads) are queued in the database and run by `saferhub worker`
+# (started beside the web server by `saferhub run`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Uploaded data files: the largest file accepted, in megabytes (police.uk's monthly archive of
+# every force is a few hundred MB), and how many files one upload may hold.
+DATALOAD_MAX_FILE_BYTES = int(os.environ.get("SAFERHUB_UPLOAD_MAX_MB", "500")) * 1024 * 1024
+DATALOAD_MAX_FILES = 50
 
 # Sign-in throttling (policy in saferhub.accounts.rules).
 SIGNIN_FAILURE_LIMIT = int(os.environ.get("SAFERHUB_SIGNIN_FAILURE_LIMIT", "5"))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("account/", include("saferhub.accounts.urls")),
     path("members/", include("saferhub.organisations.urls")),
     path("audit/", include("saferhub.audit.urls")),
+    path("data/", include("saferhub.dataloads.urls")),
     path("reports/", include("saferhub.reports.urls")),
     path("published/", include("saferhub.reports.public_urls")),
 ]

@@ -25,6 +25,7 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Home", "web:home", None),
     ("Members", "organisations:member-list", Capability.MANAGE_MEMBERS),
     ("Audit", "audit:search", Capability.VIEW_AUDIT),
+    ("Load data", "dataloads:load-list", Capability.LOAD_DATA),
 ]
 
 
