@@ -1,0 +1,1 @@
+"""Cases: ASB, domestic abuse and complex or vulnerable person cases, led by one organisation."""

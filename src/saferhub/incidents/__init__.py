@@ -1,0 +1,1 @@
+"""Incidents recorded by any agency, and the people involved in them."""

@@ -1,0 +1,1 @@
+"""Explicit sharing of one organisation's record with another: who, what, why, until when."""
