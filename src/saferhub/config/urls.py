@@ -7,9 +7,11 @@ urlpatterns = [
     path("account/", include("saferhub.accounts.urls")),
     path("members/", include("saferhub.organisations.urls")),
     path("audit/", include("saferhub.audit.urls")),
+    path("performance/", include("saferhub.performance.urls")),
     path("data/", include("saferhub.dataloads.urls")),
     path("reports/", include("saferhub.reports.urls")),
     path("published/", include("saferhub.reports.public_urls")),
+    path("purpose/", include("saferhub.cases.purpose_urls")),
 ]
 
 handler400 = "saferhub.web.views.bad_request"
