@@ -52,6 +52,10 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
+    review_interval_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Set from a risk grade; otherwise the case type's"
+    )
+    review_interval_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         indexes = [

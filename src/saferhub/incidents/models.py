@@ -38,7 +38,10 @@ class Incident(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["owner_organisation", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["owner_organisation", "occurred_at"]),
+            models.Index(fields=["place", "occurred_at"], name="incident_place_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} on {self.occurred_at:%d %b %Y}"

@@ -51,12 +51,18 @@ class Person(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Blocking keys for the known-person check and search (people.matching), kept in step
+    # with the names by the services: never typed by anyone.
+    family_norm = models.CharField(max_length=100, blank=True, db_index=True)
+    family_key = models.CharField(max_length=4, blank=True)
+    given_key = models.CharField(max_length=4, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["owner_organisation", "family_name"]),
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["family_key", "given_key"], name="person_name_keys"),
         ]
 
     def __str__(self) -> str:
@@ -79,9 +85,14 @@ class PersonName(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
+    family_key = models.CharField(max_length=4, blank=True)
+    given_key = models.CharField(max_length=4, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["family_name", "given_name"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["family_key", "given_key"], name="personname_name_keys"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name} ({self.get_kind_display()})"
@@ -100,3 +111,33 @@ class PersonGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MergeProposal(models.Model):
+    """A proposal that two person records are the same person: proposed by one member,
+    approved or rejected by a supervisor. On approval the duplicate is merged into the
+    survivor (merged_into), its links move to the survivor, and the duplicate stays for audit.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for approval"
+        APPROVED = "approved", "Approved and merged"
+        REJECTED = "rejected", "Rejected"
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Merge {self.duplicate_id} into {self.survivor_id} ({self.status})"

@@ -23,6 +23,9 @@ class Place(models.Model):
     lsoa_code = models.CharField(max_length=9, blank=True, db_index=True)
     ward_code = models.CharField(max_length=9, blank=True)
     district_code = models.CharField(max_length=9, blank=True)
+    geography_note = models.CharField(
+        max_length=200, blank=True, help_text="How the LSOA, ward and district were found"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
