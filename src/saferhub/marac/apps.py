@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MaracConfig(AppConfig):
+    name = "saferhub.marac"
+    label = "marac"
