@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _data_dir(settings: Any, tmp_path: Any) -> None:
     settings.DATA_DIR = tmp_path
+    settings.WAREHOUSE_PATH = tmp_path / "warehouse.duckdb"
 
 
 def counts() -> tuple[int, ...]:
@@ -44,10 +45,11 @@ def test_seed_covers_every_type_and_role_and_is_idempotent() -> None:
     assert counts() == before
     assert second.password == first.password
     assert "nothing changed" in second.as_text()
+    assert "Demo figures already loaded" in second.as_text()
 
 
 def test_every_demo_member_can_sign_in(client: Any) -> None:
-    summary = seed_demo()
+    summary = seed_demo(figures=False)
     for username, *_ in MEMBERS:
         response = client.post(
             "/account/sign-in", {"username": username, "password": summary.password}
@@ -55,3 +57,25 @@ def test_every_demo_member_can_sign_in(client: Any) -> None:
         assert response.status_code == 302, username
         assert client.get("/").status_code == 200, username
         client.post("/account/sign-out")
+
+
+def test_demo_partnerships_have_areas_figures_and_stored_runs() -> None:
+    from saferhub.performance.models import ScorecardRun
+
+    summary = seed_demo()
+    assert "Demo figures loaded" in summary.as_text()
+    codes = dict(Partnership.objects.values_list("name", "code"))
+    assert codes["Lindenshire Safer Communities Board"] == "E23900001"
+    assert sorted(c for c in codes.values()) == sorted(
+        ["E23900001", "E22900001", "E22900002", "E22900003"]
+    )
+    assert ScorecardRun.objects.filter(partnership__code="E23900001").exists()
+    run = ScorecardRun.objects.filter(partnership__code="E23900001").first()
+    assert run is not None
+    assert run.area_codes == ["E23900001", "E22900001", "E22900002", "E22900003"]
+    all_crime = next(r for r in run.results if r["indicator_id"] == "all_crime")
+    assert all_crime["count"] and all_crime["count"] > 5_000
+    assert any(i["name"].endswith("-lindenshire-street.csv.gz") for i in run.inputs)
+    runs = ScorecardRun.objects.count()
+    seed_demo()
+    assert ScorecardRun.objects.count() == runs  # nothing recomputed: the warehouse is unchanged

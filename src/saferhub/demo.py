@@ -4,6 +4,12 @@ county Safer Communities Board, an agency of every type and a member for every r
 Every place, organisation and person here is invented. Seeding twice changes nothing: each
 record is created only if missing. The demo password is random per installation, kept in the
 data directory (never in the repository) and printed with the sign-ins.
+
+The demo also fills the warehouse with synthetic figures for Lindenshire (fictional ONS-style
+geography, population, 42 months of police.uk-format street files and partner data, all
+loaded through the real ingest: see ``saferhub.performance.demo_warehouse``), gives each
+partnership its area code, and computes the dashboards' scorecard runs, so every
+performance page is populated out of the box, and labelled as synthetic.
 """
 
 from __future__ import annotations
@@ -15,9 +21,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from saferhub.audit.rules import Operation
+from saferhub.audit.services import audit_record
 from saferhub.organisations import services
 from saferhub.organisations.models import Organisation, Partnership
 from saferhub.organisations.rules import Role
+from saferhub.performance import demo_warehouse
+from saferhub.performance.services import scorecard_runs_refresh
+from saferhub.performance.warehouse import warehouse_path
 
 BOARD = "Lindenshire Safer Communities Board"
 CSPS = {
@@ -26,6 +37,15 @@ CSPS = {
     "Eskholm Community Safety Partnership": ["Eskholm"],
 }
 ALL = [BOARD, *CSPS]
+
+# The ONS-style area code of each partnership in the demo warehouse (fictional ranges): the
+# board covers the whole police force area, each CSP its own district(s).
+AREA_CODES = {
+    BOARD: demo_warehouse.PFA[0],
+    "Brackenford Community Safety Partnership": "E22900001",
+    "Carrow and Dunmere Community Safety Partnership": "E22900002",
+    "Eskholm Community Safety Partnership": "E22900003",
+}
 
 # (name, type, partnerships it serves)
 ORGANISATIONS: list[tuple[str, Organisation.Kind, list[str]]] = [
@@ -105,6 +125,7 @@ class DemoSummary:
 
     password: str
     created: list[str] = field(default_factory=list)
+    figures: str = ""
 
     def as_text(self) -> str:
         lines = [
@@ -112,6 +133,7 @@ class DemoSummary:
             f"Created {len(self.created)} records."
             if self.created
             else "Demo data already present: nothing changed.",
+            *([self.figures] if self.figures else []),
             "",
             "Sign in at http://127.0.0.1:8000/ with any of these usernames and the password below:",
         ]
@@ -131,9 +153,25 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
+def seed_demo(*, figures: bool = True) -> DemoSummary:
+    """Create whatever part of the demo partnership is missing; with ``figures``, also the
+    demo warehouse (synthetic figures) and the dashboards' scorecard runs."""
+    summary = _seed_records()
+    if figures:
+        report = demo_warehouse.build_demo_warehouse(
+            warehouse_path(), settings.DATA_DIR / "demo-data"
+        )
+        summary.figures = report.message
+        demo = Partnership.objects.filter(name__in=ALL, is_synthetic=True)
+        for partnership in demo.order_by("pk"):
+            if partnership.code:
+                scorecard_runs_refresh(partnership=partnership)
+    return summary
+
+
 @transaction.atomic
-def seed_demo() -> DemoSummary:
-    """Create whatever part of the demo partnership is missing."""
+def _seed_records() -> DemoSummary:
+    """The partnerships, organisations and members (created if missing)."""
     summary = DemoSummary(password=demo_password())
     board = Partnership.objects.filter(name=BOARD).first()
     if board is None:
@@ -159,6 +197,19 @@ def seed_demo() -> DemoSummary:
             )
             summary.created.append(name)
         partnerships[name] = csp
+    for name, partnership in partnerships.items():
+        if not partnership.code:
+            partnership.code = AREA_CODES[name]
+            partnership.save(update_fields=["code"])
+            audit_record(
+                actor=None,
+                action="partnership.area_set",
+                operation=Operation.ALTERATION,
+                target_type="partnership",
+                target_id=partnership.pk,
+                payload={"code": partnership.code},
+            )
+            summary.created.append(f"{name}: area {partnership.code}")
     organisations: dict[str, Organisation] = {}
     for name, kind, serves in ORGANISATIONS:
         organisation = Organisation.objects.filter(name=name).first()

@@ -46,3 +46,11 @@ def test_reported_by_names_match_the_real_files(shared_data: Path) -> None:
         with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
             row = next(csv.DictReader(handle))
         assert row["Reported by"] == forces.force_by_slug(slug).name
+
+
+def test_the_demo_force_is_known_but_not_territorial() -> None:
+    force = forces.force_by_slug("lindenshire")
+    assert force.fictional and force.pfa_code == "E23900001"
+    assert forces.is_known_force("lindenshire")
+    assert forces.slug_for_pfa_code("E23900001") == "lindenshire"
+    assert force not in forces.territorial_forces()

@@ -9,6 +9,11 @@ British Transport Police publishes on police.uk but polices the railways, not a 
 has no PFA code. Police Service of Northern Ireland appears in the monthly archives too; it is
 listed so its files are recognised, but it is outside England and Wales and has no PFA code.
 PFA names and codes are those of the ONS Dec-2019 lookup (LAD19_CSP19_PFA19_EW_LU_Dec2019).
+
+One fictional force is listed too: Lindenshire Police (slug ``lindenshire``, PFA
+``E23900001``), the demo partnership's force. Its files are made by the synthetic generator
+and loaded through the real ingest; its code is in a range ONS does not use (E23900001), and
+it is never counted among the territorial forces.
 """
 
 from __future__ import annotations
@@ -39,11 +44,13 @@ class Force:
     """ONS police force area code (E23xxxxxx / W15xxxxxx); None for forces without a territory."""
     pfa_name: str | None
     """ONS police force area name (Dec-2019 lookup), e.g. ``'Devon & Cornwall'``."""
+    fictional: bool = False
+    """True for the demo's invented force (never a real police.uk force)."""
 
     @property
     def territorial(self) -> bool:
         """True for the 43 territorial forces of England and Wales (those with a PFA)."""
-        return self.pfa_code is not None
+        return self.pfa_code is not None and not self.fictional
 
 
 FORCES: tuple[Force, ...] = (
@@ -92,6 +99,7 @@ FORCES: tuple[Force, ...] = (
     Force("wiltshire", "Wiltshire Police", "E23000038", "Wiltshire"),
     Force("british-transport-police", "British Transport Police", None, None),
     Force("northern-ireland", "Police Service of Northern Ireland", None, None),
+    Force("lindenshire", "Lindenshire Police", "E23900001", "Lindenshire", fictional=True),
 )
 
 _BY_SLUG: dict[str, Force] = {force.slug: force for force in FORCES}

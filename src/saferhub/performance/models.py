@@ -27,6 +27,11 @@ class ScorecardRun(models.Model):
     definitions_version = models.CharField(max_length=64)
     software_version = models.CharField(max_length=40)
     results = models.JSONField(help_text="IndicatorResult records, as plain data")
+    peer_figures = models.JSONField(
+        default=dict,
+        help_text="Each peer area's name and, per indicator, its count and rate: "
+        '{"names": {code: name}, "figures": {code: {indicator_id: [count, rate]}}}',
+    )
     alpha = models.FloatField(default=0.05)
 
     class Meta:
@@ -41,3 +46,11 @@ class ScorecardRun(models.Model):
     def results_for(self, area_code: str) -> list[dict[str, Any]]:
         """The indicator results for one area of the run, in indicator order."""
         return [r for r in self.results if r["area_code"] == area_code]
+
+    def peer_figures_for(self, indicator_id: str, codes: list[str]) -> list[tuple[str, str, Any]]:
+        """(code, name, [count, rate]) of each peer area asked for, for one indicator."""
+        names = self.peer_figures.get("names", {})
+        figures = self.peer_figures.get("figures", {})
+        return [
+            (code, names.get(code, code), figures.get(code, {}).get(indicator_id)) for code in codes
+        ]

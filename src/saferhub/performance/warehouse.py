@@ -9,9 +9,12 @@ open the warehouse briefly (retrying while a load holds it) only to compute a ru
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -80,3 +83,62 @@ def fingerprint(inputs: list[dict[str, str | int | None]]) -> str:
     for item in inputs:
         digest.update(f"{item['file_id']}:{item['sha256']}\n".encode())
     return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class WarehouseState:
+    """What the warehouse holds now: its inputs, their fingerprint and the months covered."""
+
+    inputs: list[dict[str, str | int | None]]
+    fingerprint: str
+    first_month: date | None
+    last_month: date | None
+    """First and last month of police.uk street data (None when none is loaded)."""
+
+
+_state_cache: dict[str, tuple[tuple[int, ...], WarehouseState]] = {}
+_state_lock = threading.Lock()
+
+
+def _stat_key(path: Path) -> tuple[int, ...]:
+    """Changes whenever DuckDB writes the file or its write-ahead log."""
+    key: list[int] = []
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        try:
+            info = candidate.stat()
+        except FileNotFoundError:
+            key += [0, 0]
+            continue
+        key += [info.st_mtime_ns, info.st_size]
+    return tuple(key)
+
+
+def state() -> WarehouseState:
+    """The warehouse's current state, read once per change of the file.
+
+    Pages call this on every request: while the file (and its write-ahead log) are unchanged
+    since the last read, the answer is kept in memory, so a page reads no warehouse at all.
+    Any load writes the file, so the next call reads the new state.
+    """
+    path = warehouse_path()
+    key = _stat_key(path)
+    cached = _state_cache.get(str(path))
+    if cached is not None and cached[0] == key and key[0]:
+        return cached[1]
+    with _state_lock:
+        with read_only() as con:
+            inputs = current_inputs(con)
+            span = con.execute(
+                "SELECT min(month), max(month) FROM source_file "
+                "WHERE dataset = 'street' AND replaced_by IS NULL"
+            ).fetchone()
+        result = WarehouseState(
+            inputs=inputs,
+            fingerprint=fingerprint(inputs),
+            first_month=span[0] if span else None,
+            last_month=span[1] if span else None,
+        )
+        # The key read before the warehouse was opened: a load that wrote meanwhile changes
+        # the file again, so the next call reads afresh.
+        _state_cache[str(path)] = (key if key[0] else _stat_key(path), result)
+        return result

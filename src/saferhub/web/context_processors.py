@@ -23,6 +23,7 @@ class NavItem:
 # (label, url name, capability needed or None for every signed-in member)
 NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Home", "web:home", None),
+    ("Performance", "performance:index", Capability.VIEW_PERFORMANCE),
     ("Members", "organisations:member-list", Capability.MANAGE_MEMBERS),
     ("Audit", "audit:search", Capability.VIEW_AUDIT),
     ("Load data", "dataloads:load-list", Capability.LOAD_DATA),
