@@ -53,7 +53,7 @@ pytest:  ## the whole suite on SQLite
 	$(TEST_ENV) .venv/bin/pytest
 
 pytest-postgres:  ## the database tests again on a real PostgreSQL 15 server on loopback
-	$(TEST_ENV) bash scripts/with-postgres .venv/bin/pytest -m "not browser"
+	$(TEST_ENV) bash scripts/with-postgres .venv/bin/pytest -m "not browser" --ignore=tests/analytics
 
 benchmarks:
 	$(PY) benchmarks/ingest_benchmark.py
