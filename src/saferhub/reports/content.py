@@ -13,13 +13,14 @@ published report is stored as a snapshot.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from saferhub.analytics.disclosure import DisclosureRule
 from saferhub.analytics.indicators import Indicator, IndicatorSet
-from saferhub.analytics.scorecard import IndicatorResult, MonthlySeries, publish
+from saferhub.analytics.scorecard import IndicatorResult, MonthlySeries, NoDataError, publish
 from saferhub.performance.models import ScorecardRun
 from saferhub.reports import rules
 
@@ -152,7 +153,8 @@ class BoardReport:
 
     def to_data(self) -> dict[str, Any]:
         """The report as plain JSON-ready data (a published snapshot)."""
-        data: dict[str, Any] = dataclasses.asdict(self)
+        # Through JSON, so the data are exactly what the database stores (lists, not tuples).
+        data: dict[str, Any] = json.loads(json.dumps(dataclasses.asdict(self)))
         return data
 
     @classmethod
@@ -177,6 +179,19 @@ def _line_from_data(data: Mapping[str, Any]) -> ReportLine:
 
 
 # --- building ----------------------------------------------------------------------------
+
+
+def require_data(report: BoardReport) -> BoardReport:
+    """The report, if any indicator has a figure; otherwise NoDataError saying what is missing
+    (a period with no data is reported as missing, never as zeros)."""
+    if any(line.count is not None or line.previous_count is not None for line in report.lines):
+        return report
+    missing = [note for note in report.caveats if note.startswith("Incomplete figure for this")]
+    detail = f" {missing[0]}" if missing else ""
+    raise NoDataError(
+        f"No data are loaded for {report.area_name} for {report.period_label}.{detail} "
+        "Load the missing files, then try again."
+    )
 
 
 def result_from_data(data: Mapping[str, Any]) -> IndicatorResult:

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from saferhub.organisations.models import Partnership
 from saferhub.performance.services import indicator_set, scorecard_run_for
-from saferhub.reports.content import BoardReport, build_report
+from saferhub.reports.content import BoardReport, build_report, require_data
 from saferhub.reports.models import Commentary, PublishedReport
 
 
@@ -38,12 +38,14 @@ def board_report(
     """
     run = scorecard_run_for(partnership=partnership, period=period, period_type=period_type)
     commentary = commentary_for(partnership=partnership, period=period, period_type=period_type)
-    return build_report(
-        run,
-        indicator_set(),
-        commentary={key: row.text for key, row in commentary.items()},
-        published=published,
-        include_restricted=include_restricted,
+    return require_data(
+        build_report(
+            run,
+            indicator_set(),
+            commentary={key: row.text for key, row in commentary.items()},
+            published=published,
+            include_restricted=include_restricted,
+        )
     )
 
 

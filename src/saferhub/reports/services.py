@@ -15,7 +15,7 @@ from saferhub.organisations.access import membership_of
 from saferhub.organisations.models import Partnership
 from saferhub.performance.services import indicator_set, scorecard_run_for
 from saferhub.reports import rules
-from saferhub.reports.content import DEFAULT_THRESHOLD, build_report
+from saferhub.reports.content import DEFAULT_THRESHOLD, build_report, require_data
 from saferhub.reports.models import Commentary, PublishedReport
 from saferhub.reports.selectors import commentary_for
 
@@ -131,8 +131,10 @@ def report_publish(
             partnership=partnership, period=period, period_type=period_type
         ).items()
     }
-    report = build_report(
-        run, indicator_set(), commentary=commentary, published=True, threshold=threshold
+    report = require_data(
+        build_report(
+            run, indicator_set(), commentary=commentary, published=True, threshold=threshold
+        )
     )
     names = {line.indicator_id: line.name for line in report.lines}
     problems = rules.commentary_problems(commentary, names, threshold)

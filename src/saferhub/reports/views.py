@@ -159,7 +159,7 @@ def commentary_edit(request: HttpRequest, slug: str, token: str, indicator_id: s
         "text": existing.text if existing else "",
         "version": existing.version if existing else 0,
     }
-    form = CommentaryForm(request.POST or None, initial=initial)
+    form = CommentaryForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.commentary_save(
@@ -209,7 +209,7 @@ def report_publish(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         )
     except ReportProblem as error:
         return _unavailable(request, partnership, period, error)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     problems: tuple[str, ...] = ()
     if request.method == "POST" and form.is_valid():
         try:
