@@ -428,7 +428,7 @@ def peer_table(
     peers: Sequence[tuple[str, float | None]], *, area: str, mean: float | None, unit: str
 ) -> ChartTable:
     """Each peer's figure, highest first, with the area marked and the average last."""
-    ranked = sorted(peers, key=lambda item: -1e18 if item[1] is None else -item[1])
+    ranked = sorted(peers, key=lambda item: 1e18 if item[1] is None else -item[1])
     rows = [
         (
             f"{label} (this area)" if label == area else label,
@@ -454,7 +454,7 @@ def peer_chart(
 ) -> str:
     """Each peer's figure as a bar (highest first), the area highlighted and the peer
     average as a dashed line."""
-    ranked = sorted(peers, key=lambda item: -1e18 if item[1] is None else -item[1])
+    ranked = sorted(peers, key=lambda item: 1e18 if item[1] is None else -item[1])
     reference = ("Peer average", round(mean, 2)) if mean is not None else None
     return bar_chart(
         [(label, None if v is None else round(v, 2)) for label, v in ranked],
