@@ -192,7 +192,7 @@ def _monthly_rows(month: str) -> int:
     index = DEMO_MONTHS.index(month)
     month_no = int(month[5:7])
     seasonal = 1 + 0.09 * math.sin((month_no - 4) / 12 * 2 * math.pi)
-    trend = 1.06 ** (index / 12)
+    trend: float = 1.06 ** (index / 12)
     spike = 1.35 if month == SPIKE_MONTH else 1.0
     return round(BASE_ROWS * seasonal * trend * spike)
 

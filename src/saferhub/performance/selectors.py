@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from saferhub.analytics.indicators import Indicator, IndicatorSet
@@ -161,28 +163,47 @@ def _blocks(run: ScorecardRun, visible: IndicatorSet, codes: list[str]) -> list[
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
-    """A partnership's dashboard for one period: its area and each sub-area."""
+    """A partnership's dashboard for one period: its area and each sub-area, rendered."""
 
     partnership: Partnership
     run: ScorecardRun
     period: rules.PeriodChoice
-    areas: list[AreaBlock]
+    areas_html: SafeString
     restricted_hidden: bool
 
 
 def dashboard(user: AnyUser, partnership: Partnership, period: rules.PeriodChoice) -> Dashboard:
-    """Every indicator the user may see, for the partnership's area and its sub-areas."""
+    """Every indicator the user may see, for the partnership's area and its sub-areas.
+
+    The area tables are rendered once per stored run and audience (with or without
+    restricted indicators) and kept in the cache: a run never changes, so neither do they.
+    """
     run = scorecard_run_for(
         partnership=partnership, period=period.period, period_type=period.period_type
     )
     indicators = indicator_set()
     visible = indicators_visible_to(user, indicators)
+    hidden = len(visible) < len(indicators)
+    key = f"performance:dashboard:{run.pk}:{int(hidden)}:{partnership.slug}:{period.value}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "performance/_dashboard_areas.html",
+            {
+                "areas": _blocks(run, visible, list(run.area_codes)),
+                "run": run,
+                "inputs_count": len(run.inputs),
+                "partnership": partnership,
+                "options": PeriodOptions([], period),
+            },
+        )
+        cache.set(key, html, timeout=24 * 3600)
     return Dashboard(
         partnership=partnership,
         run=run,
         period=period,
-        areas=_blocks(run, visible, list(run.area_codes)),
-        restricted_hidden=len(visible) < len(indicators),
+        areas_html=mark_safe(html),  # noqa: S308 - our own rendered template
+        restricted_hidden=hidden,
     )
 
 

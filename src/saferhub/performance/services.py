@@ -84,13 +84,19 @@ def sub_areas(geography: Geography, main: Area) -> list[Area]:
 def _stored(
     partnership: Partnership, period: str, period_type: str, current: WarehouseState, version: str
 ) -> ScorecardRun | None:
-    return ScorecardRun.objects.filter(
-        partnership=partnership,
-        period=period,
-        period_type=period_type,
-        warehouse_fingerprint=current.fingerprint,
-        definitions_version=version,
-    ).first()
+    # The large JSON fields load only when read: a page whose rendering is cached needs
+    # just the run's identity.
+    return (
+        ScorecardRun.objects.filter(
+            partnership=partnership,
+            period=period,
+            period_type=period_type,
+            warehouse_fingerprint=current.fingerprint,
+            definitions_version=version,
+        )
+        .defer("results", "peer_figures", "inputs")
+        .first()
+    )
 
 
 def scorecard_run_for(
