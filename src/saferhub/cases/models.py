@@ -9,7 +9,7 @@ from django.db import models
 
 from saferhub.cases.rules import CASE_TYPES, STATUS_LABELS, Status
 from saferhub.incidents.models import Incident
-from saferhub.organisations.models import Organisation
+from saferhub.organisations.models import Organisation, Partnership
 from saferhub.people.models import Person
 from saferhub.places.models import Place
 
@@ -151,3 +151,42 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PartnershipFlagRules(models.Model):
+    """A partnership's own thresholds for the automatic flags (cases.rules.FlagRules holds
+    the defaults, used when a partnership has none)."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="flag_rules"
+    )
+    repeat_victim_count = models.PositiveSmallIntegerField(default=3)
+    repeat_victim_days = models.PositiveSmallIntegerField(default=91)
+    escalation_count = models.PositiveSmallIntegerField(default=3)
+    escalation_days = models.PositiveSmallIntegerField(default=365)
+    repeat_perpetrator_count = models.PositiveSmallIntegerField(default=3)
+    repeat_perpetrator_days = models.PositiveSmallIntegerField(default=365)
+    repeat_location_count = models.PositiveSmallIntegerField(default=3)
+    repeat_location_days = models.PositiveSmallIntegerField(default=91)
+    marac_days = models.PositiveSmallIntegerField(default=365)
+
+    def __str__(self) -> str:
+        return f"Flag rules of {self.partnership}"
+
+
+class CaseEvent(models.Model):
+    """One line of the case's history as case workers read it (opened, status changed,
+    person linked, action completed...). The audit trail remains the authoritative record;
+    this is the readable summary the services write beside it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return self.description

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from enum import StrEnum
 
 POLICE_UK_CRIME_TYPES = (
@@ -95,3 +97,41 @@ def is_domestic_abuse(category: str, markers: list[str] | tuple[str, ...]) -> bo
 def is_asb(category: str) -> bool:
     """One of the three Home Office ASB categories."""
     return category in ASB_CATEGORIES
+
+
+MARKER_VALUES = frozenset(m.value for m in Marker)
+CATEGORY_VALUES = frozenset(value for value, _ in CATEGORIES)
+HATE_STRAND_VALUES = frozenset(value for value, _ in HATE_STRANDS)
+
+
+def occurred_at_problem(
+    occurred_on: datetime.date,
+    *,
+    today: datetime.date,
+    dates_of_birth: Iterable[datetime.date | None] = (),
+) -> str:
+    """Why an incident date is impossible: in the future, or before the birth of someone
+    involved ("" when it is possible)."""
+    if occurred_on > today:
+        return "Date of the incident must be today or in the past"
+    if any(dob is not None and occurred_on < dob for dob in dates_of_birth):
+        return "Date of the incident must be after the date of birth of everyone involved"
+    return ""
+
+
+def classification_problems(
+    category: str, hate_strand: str, markers: Iterable[str]
+) -> dict[str, str]:
+    """Field problems with an incident's category, hate strand and markers."""
+    problems: dict[str, str] = {}
+    if category not in CATEGORY_VALUES:
+        problems["category"] = "Select the category of incident"
+    marker_list = list(markers)
+    if any(m not in MARKER_VALUES for m in marker_list):
+        problems["markers"] = "Select markers from the list"
+    if hate_strand and hate_strand not in HATE_STRAND_VALUES:
+        problems["hate_strand"] = "Select the monitored strand from the list"
+    needs_strand = category == "hate_incident" or Marker.HATE.value in marker_list
+    if needs_strand and not hate_strand:
+        problems["hate_strand"] = "Select the monitored strand of the hate incident"
+    return problems

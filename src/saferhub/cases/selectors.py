@@ -1,0 +1,247 @@
+"""Reads for the case work pages. Views of personal data are audited with their purpose;
+lists and search show only records the member may see (the access functions), and never
+count hidden ones."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from saferhub.audit.rules import Operation
+from saferhub.audit.services import audit_record
+from saferhub.cases import extensions, rules
+from saferhub.cases.access import access_case, cases_visible_to
+from saferhub.cases.extensions import TimelineEntry
+from saferhub.cases.models import Case, CaseAction, CaseDocument, CaseReview
+from saferhub.incidents.access import incidents_visible_to
+from saferhub.incidents.models import Incident
+from saferhub.organisations.access import has_capability, require_capability
+from saferhub.organisations.rules import Capability
+from saferhub.people.access import people_visible_to
+from saferhub.places.access import places_visible_to
+from saferhub.places.models import Place
+
+Actor = AbstractBaseUser | AnonymousUser
+PAGE_SIZE = 20
+OPEN = (rules.Status.OPEN.value, rules.Status.ON_HOLD.value)
+
+
+def _first_person(case: Case) -> int | str:
+    return case.case_people.order_by("pk").values_list("person_id", flat=True).first() or ""
+
+
+@transaction.atomic
+def case_detail(*, actor: Actor, case_id: int, purpose: str, tab: str = "summary") -> Case:
+    """One case for its page (audited as a consultation with its purpose and tab)."""
+    case = access_case(actor, case_id)
+    audit_record(
+        actor=actor,
+        action="case.viewed",
+        operation=Operation.CONSULTATION,
+        target_type="case",
+        target_id=case.pk,
+        record_owner_organisation_id=case.owner_organisation_id,
+        subject_id=_first_person(case),
+        purpose=purpose,
+        payload={"tab": tab},
+    )
+    return case
+
+
+def case_people(*, actor: Actor, case: Case) -> list[tuple[int, str, str, str]]:
+    """(person id, name, role, date of birth text) of the case's people the actor may see."""
+    visible = people_visible_to(actor).values("pk")
+    return [
+        (
+            link.person_id,
+            link.person.full_name,
+            link.role,
+            f"{link.person.date_of_birth:%-d %B %Y}" if link.person.date_of_birth else "",
+        )
+        for link in case.case_people.filter(person_id__in=visible)
+        .select_related("person")
+        .order_by("pk")
+    ]
+
+
+def case_incidents(*, actor: Actor, case: Case) -> list[Incident]:
+    """The case's incidents the actor may see, newest first."""
+    return list(
+        case.incidents.filter(pk__in=incidents_visible_to(actor).values("pk"))
+        .select_related("owner_organisation")
+        .order_by("-occurred_at")
+    )
+
+
+def case_places(*, actor: Actor, case: Case) -> list[Place]:
+    """The case's places the actor may see."""
+    return list(case.places.filter(pk__in=places_visible_to(actor).values("pk")))
+
+
+def case_document_for_download(
+    *, actor: Actor, case_id: int, document_id: int, purpose: str
+) -> CaseDocument:
+    """A document of a case the actor may see (404 otherwise), audited as a consultation."""
+    case = access_case(actor, case_id)
+    try:
+        document = case.documents.get(pk=document_id)
+    except CaseDocument.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404("No such document") from None
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="case.document_downloaded",
+            operation=Operation.CONSULTATION,
+            target_type="case",
+            target_id=case.pk,
+            record_owner_organisation_id=case.owner_organisation_id,
+            subject_id=_first_person(case),
+            purpose=purpose,
+            payload={"document": document.pk},
+        )
+    return document
+
+
+@dataclass(frozen=True)
+class Tasks:
+    """An officer's work: open cases they lead, actions they own, reviews due on their cases,
+    and for supervisors, their organisation's overdue reviews."""
+
+    cases: list[Case]
+    actions: list[CaseAction]
+    reviews: list[CaseReview]
+    organisation_overdue: list[CaseReview] | None
+    today: datetime.date
+
+
+def my_tasks(*, actor: Actor) -> Tasks:
+    """What the member has to do (only their organisation's and shared cases they may see)."""
+    membership = require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
+    today = timezone.localdate()
+    visible = cases_visible_to(actor)
+    cases = list(
+        visible.filter(lead_officer_id=actor.pk, status__in=OPEN).order_by("-opened_at")[:200]
+    )
+    actions = list(
+        CaseAction.objects.filter(
+            owner_id=actor.pk, completed_at__isnull=True, case_id__in=visible.values("pk")
+        )
+        .select_related("case")
+        .order_by("due_on")[:200]
+    )
+    reviews = list(
+        CaseReview.objects.filter(
+            completed_at__isnull=True,
+            case__lead_officer_id=actor.pk,
+            case__status__in=OPEN,
+            due_on__lte=today + datetime.timedelta(days=14),
+        )
+        .select_related("case")
+        .order_by("due_on")[:200]
+    )
+    overdue = None
+    if has_capability(actor, Capability.SUPERVISE_CASES):
+        overdue = list(
+            CaseReview.objects.filter(
+                completed_at__isnull=True,
+                case__owner_organisation_id=membership.organisation_id,
+                case__status__in=OPEN,
+                due_on__lt=today,
+            )
+            .select_related("case", "case__lead_officer")
+            .order_by("due_on")[:500]
+        )
+    return Tasks(cases, actions, reviews, overdue, today)
+
+
+@transaction.atomic
+def cases_search(*, actor: Actor, text: str, page: int | str | None = 1) -> Page[Case]:
+    """Cases the actor may see whose reference or title contains the text. Audited."""
+    require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
+    text = text.strip()
+    queryset: QuerySet[Case] = cases_visible_to(actor).select_related("owner_organisation")
+    if not text:
+        queryset = queryset.none()
+    else:
+        queryset = queryset.filter(Q(reference__iexact=text) | Q(title__icontains=text))
+    result = Paginator(queryset.order_by("-opened_at", "-pk"), PAGE_SIZE).get_page(page)
+    if text:
+        audit_record(
+            actor=actor,
+            action="case.searched",
+            operation=Operation.CONSULTATION,
+            target_type="case",
+            purpose="Searching for records",
+            payload={"shown": [c.pk for c in result.object_list]},
+        )
+    return result
+
+
+def person_timeline(*, actor: Actor, person_id: int, limit: int = 200) -> list[TimelineEntry]:
+    """The person's incidents, cases (opened and closed), case notes on cases about them and
+    whatever other apps register (assessments, referrals), newest first: only records the
+    actor may see."""
+    entries: list[TimelineEntry] = []
+    incidents = (
+        incidents_visible_to(actor)
+        .filter(
+            pk__in=Incident.people.through.objects.filter(person_id=person_id).values("incident_id")
+        )
+        .select_related("owner_organisation")
+        .order_by("-occurred_at")[:limit]
+    )
+    roles: dict[int, list[str]] = {}
+    for incident_id, role in Incident.people.through.objects.filter(
+        person_id=person_id, incident_id__in=[i.pk for i in incidents]
+    ).values_list("incident_id", "role"):
+        roles.setdefault(incident_id, []).append(role)
+    for incident in incidents:
+        entries.append(
+            TimelineEntry(
+                incident.occurred_at,
+                "Incident",
+                incident.get_category_display(),
+                reverse("incidents:detail", args=[incident.pk]),
+                f"{', '.join(sorted(roles.get(incident.pk, [])))}; recorded by {incident.owner_organisation}",
+            )
+        )
+    cases = list(
+        cases_visible_to(actor)
+        .filter(case_people__person_id=person_id)
+        .select_related("owner_organisation")
+        .order_by("-opened_at")[:limit]
+    )
+    for case in cases:
+        url = reverse("cases:detail", args=[case.pk])
+        entries.append(
+            TimelineEntry(
+                case.opened_at, "Case opened", str(case), url, f"Led by {case.owner_organisation}"
+            )
+        )
+        if case.closed_at:
+            entries.append(
+                TimelineEntry(case.closed_at, "Case closed", str(case), url, case.outcome)
+            )
+        for note in case.notes.select_related("organisation").order_by("-created_at")[:20]:
+            entries.append(
+                TimelineEntry(
+                    note.created_at,
+                    "Case note",
+                    str(case),
+                    reverse("cases:notes", args=[case.pk]),
+                    note.text[:200],
+                )
+            )
+    entries.extend(extensions.timeline_entries(actor, person_id))
+    entries.sort(key=lambda e: e.occurred_at, reverse=True)
+    return entries[:limit]

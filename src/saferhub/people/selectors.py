@@ -1,0 +1,181 @@
+"""Reads of person records for pages: every read of personal data is audited with its
+purpose (DPA 2018 s.62 consultation), inside the same transaction as the read.
+
+`known_person_candidates` is the known-person check: candidates are fetched by indexed
+blocking keys (Soundex of the family and first names, date of birth and its day/month swap,
+and the same keys on other names), only among people the member may see, then scored by
+people.matching. It never scans every person.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Q
+
+from saferhub.audit.rules import Operation
+from saferhub.audit.services import audit_record
+from saferhub.organisations.access import require_capability
+from saferhub.organisations.rules import Capability
+from saferhub.people.access import access_person, people_visible_to
+from saferhub.people.matching import (
+    Candidate,
+    Entered,
+    Match,
+    NameRecord,
+    best_matches,
+    dates_to_block_on,
+    given_keys,
+    normalise_name,
+    phonetic_key,
+)
+from saferhub.people.models import MergeProposal, Person, PersonName
+
+Actor = AbstractBaseUser | AnonymousUser
+
+MAX_BLOCK = 200  # candidates scored at most per check
+SEARCH_PURPOSE = "Searching for records"
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    """An existing person who may be the one being entered."""
+
+    person: Person
+    match: Match
+
+
+def _candidate_query(entered: Entered) -> Q | None:
+    family_key = phonetic_key(entered.family_name)
+    keys = given_keys(entered.given_name)
+    dates = dates_to_block_on(entered.date_of_birth)
+    clauses: list[Q] = []
+    if family_key and keys:
+        clauses.append(Q(family_key=family_key, given_key__in=keys))
+        other_names = PersonName.objects.filter(
+            family_key=family_key, given_key__in=[*keys, ""]
+        ).values("person_id")
+        clauses.append(Q(pk__in=other_names))
+    elif family_key:
+        clauses.append(Q(family_key=family_key))
+    if dates:
+        clauses.append(Q(date_of_birth__in=dates))
+    if not clauses:
+        return None
+    query = clauses[0]
+    for clause in clauses[1:]:
+        query |= clause
+    return query
+
+
+@transaction.atomic
+def known_person_candidates(
+    *,
+    actor: Actor,
+    given_name: str,
+    family_name: str,
+    date_of_birth: datetime.date | None = None,
+    exclude_ids: tuple[int, ...] = (),
+    purpose: str = "Recording a person",
+) -> list[PossibleMatch]:
+    """People the actor may see who may be the person being entered, best first.
+
+    Audited as a consultation when it shows anyone (the names shown are personal data).
+    """
+    require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
+    entered = Entered(given_name, family_name, date_of_birth)
+    query = _candidate_query(entered)
+    if query is None:
+        return []
+    people = list(
+        people_visible_to(actor)
+        .filter(query)
+        .exclude(pk__in=exclude_ids)
+        .prefetch_related("other_names")
+        .order_by()[:MAX_BLOCK]
+    )
+    by_id = {p.pk: p for p in people}
+    candidates = [
+        Candidate(
+            p.pk,
+            (
+                NameRecord(p.given_name, p.family_name),
+                *(NameRecord(n.given_name, n.family_name, n.kind) for n in p.other_names.all()),
+            ),
+            p.date_of_birth,
+        )
+        for p in people
+    ]
+    matches = best_matches(entered, candidates)
+    if matches:
+        audit_record(
+            actor=actor,
+            action="person.match_checked",
+            operation=Operation.CONSULTATION,
+            target_type="person",
+            purpose=purpose,
+            payload={"shown": [m.person_id for m in matches]},
+        )
+    return [PossibleMatch(by_id[m.person_id], m) for m in matches]
+
+
+@transaction.atomic
+def person_detail(*, actor: Actor, person_id: int, purpose: str) -> Person:
+    """One person's record for their page (audited as a consultation with its purpose)."""
+    person = access_person(actor, person_id)
+    audit_record(
+        actor=actor,
+        action="person.viewed",
+        operation=Operation.CONSULTATION,
+        target_type="person",
+        target_id=person.pk,
+        record_owner_organisation_id=person.owner_organisation_id,
+        subject_id=person.pk,
+        purpose=purpose,
+    )
+    return person
+
+
+@transaction.atomic
+def people_search(*, actor: Actor, text: str, page: int | str | None = 1) -> Page[Person]:
+    """People the actor may see whose family name starts with the text's last word (and,
+    when two words are given, whose first name sounds like the first), A to Z. Audited."""
+    require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
+    words = text.split()
+    queryset = people_visible_to(actor).select_related("owner_organisation")
+    if not words:
+        queryset = queryset.none()
+    else:
+        family = normalise_name(words[-1])
+        queryset = queryset.filter(family_norm__startswith=family) if family else queryset.none()
+        if len(words) > 1:
+            keys = given_keys(words[0])
+            queryset = queryset.filter(given_key__in=keys) if keys else queryset
+    queryset = queryset.order_by("family_norm", "given_name", "pk")
+    result = Paginator(queryset, PAGE_SIZE).get_page(page)
+    if words:
+        audit_record(
+            actor=actor,
+            action="person.searched",
+            operation=Operation.CONSULTATION,
+            target_type="person",
+            purpose=SEARCH_PURPOSE,
+            payload={"shown": [p.pk for p in result.object_list]},
+        )
+    return result
+
+
+def merge_proposals_for(actor: Actor) -> list[MergeProposal]:
+    """Open merge proposals of the actor's organisation (for supervisors' task lists)."""
+    membership = require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
+    return list(
+        MergeProposal.objects.filter(
+            organisation_id=membership.organisation_id, status=MergeProposal.Status.PROPOSED
+        ).select_related("survivor", "duplicate", "proposed_by")
+    )
