@@ -8,7 +8,6 @@ urlpatterns = [
     path("members/", include("saferhub.organisations.urls")),
     path("audit/", include("saferhub.audit.urls")),
     path("performance/", include("saferhub.performance.urls")),
-    path("performance/", include("saferhub.performance.urls")),
     path("data/", include("saferhub.dataloads.urls")),
     path("reports/", include("saferhub.reports.urls")),
     path("published/", include("saferhub.reports.public_urls")),
