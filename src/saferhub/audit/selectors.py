@@ -61,3 +61,45 @@ def audit_search(*, actor: AnyUser, filters: AuditFilters) -> QuerySet[AuditEven
         payload=filters.as_payload(),
     )
     return events.order_by("-id")
+
+
+@dataclass(frozen=True)
+class RecordAccessEvent:
+    """One view or disclosure of a record, as its owner's supervisors see it."""
+
+    occurred_at: datetime.datetime
+    actor_username: str
+    actor_organisation: str
+    action: str
+    operation: str
+    target_type: str
+    target_id: str
+    purpose: str
+
+
+def record_access_events(
+    *, owner_organisation_id: int, subject_id: str, limit: int = 500
+) -> list[RecordAccessEvent]:
+    """Views (consultation) and disclosures of the owner organisation's records about one
+    person, newest first. The caller checks that its user may see them (supervisors of the
+    owning organisation) and audits the look-up; events about other organisations' records
+    are never included."""
+    events = AuditEvent.objects.filter(
+        record_owner_organisation_id=owner_organisation_id,
+        subject_id=subject_id,
+        operation__in=[Operation.CONSULTATION.value, Operation.DISCLOSURE.value],
+        outcome="succeeded",
+    ).order_by("-id")[:limit]
+    return [
+        RecordAccessEvent(
+            occurred_at=event.occurred_at,
+            actor_username=event.actor_username,
+            actor_organisation=event.actor_organisation,
+            action=event.action,
+            operation=event.operation,
+            target_type=event.target_type,
+            target_id=event.target_id,
+            purpose=event.purpose,
+        )
+        for event in events
+    ]

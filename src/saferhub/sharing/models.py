@@ -8,6 +8,8 @@ the legal basis, with an expiry date. Record types are plain strings ("person", 
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -54,6 +56,21 @@ class RecordShare(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_on = models.DateField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cascaded_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cascaded",
+        help_text="The share of a case that created this share of a linked record.",
+    )
 
     class Meta:
         indexes = [
@@ -63,3 +80,7 @@ class RecordShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id} shared with {self.organisation}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        """In force on `day`: not revoked and not yet expired."""
+        return self.revoked_at is None and self.expires_on >= day

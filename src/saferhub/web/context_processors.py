@@ -25,6 +25,8 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Home", "web:home", None),
     ("Performance", "performance:index", Capability.VIEW_PERFORMANCE),
     ("Members", "organisations:member-list", Capability.MANAGE_MEMBERS),
+    ("Casework figures", "casework_mi:figures", Capability.SUPERVISE_CASES),
+    ("Governance", "governance:index", Capability.VIEW_PERSONAL_RECORDS),
     ("Audit", "audit:search", Capability.VIEW_AUDIT),
     ("Load data", "dataloads:load-list", Capability.LOAD_DATA),
 ]

@@ -1,0 +1,34 @@
+"""Retention policy, every branch, without a database."""
+
+import datetime
+
+from saferhub.governance import rules
+
+D = datetime.date
+
+
+def test_retention_years_is_the_longest_of_the_partnerships_or_the_default() -> None:
+    assert rules.retention_years_for([6, 8, 3]) == 8
+    assert rules.retention_years_for([]) == rules.DEFAULT_RETENTION_YEARS == 6
+
+
+def test_years_before_and_after_handle_29_february() -> None:
+    assert rules.years_before(D(2026, 5, 1), 6) == D(2020, 5, 1)
+    assert rules.years_before(D(2024, 2, 29), 1) == D(2023, 2, 28)
+    assert rules.retention_cutoff(D(2026, 5, 1), 6) == D(2020, 5, 1)
+    assert rules.review_due_on(D(2020, 5, 1), 6) == D(2026, 5, 1)
+    assert rules.review_due_on(D(2020, 2, 29), 6) == D(2026, 2, 28)
+
+
+def test_is_due_on_the_review_date_and_never_while_in_use() -> None:
+    today = D(2026, 5, 1)
+    assert rules.is_due(last_activity=D(2020, 5, 1), years=6, today=today)
+    assert not rules.is_due(last_activity=D(2020, 5, 2), years=6, today=today)
+    assert not rules.is_due(last_activity=D(2010, 1, 1), years=6, today=today, in_use=True)
+
+
+def test_erasure_problem() -> None:
+    assert rules.erasure_problem(due=True, already_erased=False, reason="Review") is None
+    assert "already" in (rules.erasure_problem(due=True, already_erased=True, reason="x") or "")
+    assert "retention" in (rules.erasure_problem(due=False, already_erased=False, reason="x") or "")
+    assert "Enter why" in (rules.erasure_problem(due=True, already_erased=False, reason=" ") or "")

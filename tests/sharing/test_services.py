@@ -1,0 +1,184 @@
+"""Sharing services: state, audit events and refusals; a case share cascades to the linked
+records its organisation owns, and revoking it revokes them too."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from tests.sharing import records
+
+from saferhub.audit.models import AuditEvent
+from saferhub.cases.access import cases_visible_to
+from saferhub.incidents.access import incidents_visible_to
+from saferhub.organisations import services as org_services
+from saferhub.organisations.models import Organisation
+from saferhub.organisations.rules import Role
+from saferhub.people.access import people_visible_to
+from saferhub.places.access import places_visible_to
+from saferhub.sharing import services
+from saferhub.sharing.models import RecordShare
+from saferhub.sharing.registry import access_record
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+YEAR = TODAY + datetime.timedelta(days=365)
+
+
+def share(actor: Any, record_type: str, record_id: int, to: Organisation, **kw: Any) -> Any:
+    record = access_record(actor.user, record_type, record_id)
+    options = {
+        "access_level": "view",
+        "legal_basis": "cda_1998_s115",
+        "reason": "Joint ASB case",
+        "expires_on": YEAR,
+    }
+    options.update(kw)
+    return services.record_share(actor=actor.user, record=record, organisation=to, **options)
+
+
+def test_sharing_a_person_lets_the_other_organisation_see_it_and_is_audited(
+    make_member: Any, organisations: dict[str, Any]
+) -> None:
+    owner = make_member(Role.CASEWORKER)
+    viewer = make_member(Role.CASEWORKER, "other")
+    alex = records.person(owner)
+    assert alex not in people_visible_to(viewer.user)
+    result = share(owner, "person", alex.pk, organisations["other"])
+    assert alex in people_visible_to(viewer.user)
+    assert result.share.granted_by == owner.user
+    event = AuditEvent.objects.get(action="record.shared")
+    assert event.operation == "disclosure"
+    assert event.subject_id == str(alex.pk)
+    assert event.record_owner_organisation_id == organisations["own"].pk
+    assert event.purpose == "Joint ASB case"
+    assert event.payload["organisation_id"] == organisations["other"].pk
+    assert event.payload["legal_basis"] == "cda_1998_s115"
+
+
+def test_a_case_share_cascades_to_linked_records_the_owner_owns_in_one_transaction(
+    make_member: Any, organisations: dict[str, Any]
+) -> None:
+    owner = make_member(Role.CASEWORKER)
+    foreign = make_member(Role.CASEWORKER, "other")
+    viewer = make_member(Role.CASEWORKER, "other")
+    victim = records.person(owner, "Jo", "Marsh")
+    theirs = records.person(foreign, "Sam", "Ode")  # the other organisation's own person
+    park = records.place(owner)
+    incident = records.incident(owner, people=[(victim, "victim")], place=park)
+    case = records.case(
+        owner,
+        people=[(victim, "victim"), (theirs, "perpetrator")],
+        incidents=[incident],
+        places=[park],
+    )
+    result = share(owner, "case", case.pk, organisations["other"], access_level="contribute")
+    assert {(s.record_type, s.record_id) for s in result.cascaded} == {
+        ("person", victim.pk),
+        ("incident", incident.pk),
+        ("place", park.pk),
+    }
+    assert result.not_owned == 1
+    assert all(s.cascaded_from == result.share for s in result.cascaded)
+    assert case in cases_visible_to(viewer.user)
+    assert victim in people_visible_to(viewer.user)
+    assert incident in incidents_visible_to(viewer.user)
+    assert park in places_visible_to(viewer.user)
+    assert AuditEvent.objects.filter(action="record.shared").count() == 4
+    # Sharing again on the same terms creates only the case share: the linked ones exist.
+    again = share(owner, "case", case.pk, organisations["other"], access_level="view")
+    assert again.cascaded == []
+    assert len(again.already_shared) == 3
+
+
+def test_revoking_a_case_share_revokes_its_cascade_and_is_audited(
+    make_member: Any, organisations: dict[str, Any]
+) -> None:
+    owner = make_member(Role.CASEWORKER)
+    viewer = make_member(Role.CASEWORKER, "other")
+    victim = records.person(owner)
+    case = records.case(owner, people=[(victim, "victim")])
+    result = share(owner, "case", case.pk, organisations["other"])
+    revoked = services.share_revoke(actor=owner.user, share=result.share, reason="Case closed")
+    assert len(revoked) == 2
+    assert case not in cases_visible_to(viewer.user)
+    assert victim not in people_visible_to(viewer.user)
+    events = AuditEvent.objects.filter(action="record.share_revoked")
+    assert events.count() == 2
+    assert {e.operation for e in events} == {"disclosure"}
+    assert events.get(target_type="person").subject_id == str(victim.pk)
+    with pytest.raises(ValidationError):
+        services.share_revoke(actor=owner.user, share=result.share)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"reason": "  "}, "reason"),
+        ({"legal_basis": "gut_feeling"}, "legal_basis"),
+        ({"access_level": "everything"}, "access_level"),
+        ({"expires_on": TODAY}, "expires_on"),
+        ({"expires_on": TODAY + datetime.timedelta(days=3 * 365 + 1)}, "expires_on"),
+    ],
+)
+def test_invalid_shares_are_refused_and_nothing_is_saved(
+    make_member: Any, organisations: dict[str, Any], changes: dict[str, Any], field: str
+) -> None:
+    owner = make_member(Role.CASEWORKER)
+    alex = records.person(owner)
+    with pytest.raises(ValidationError) as error:
+        share(owner, "person", alex.pk, organisations["other"], **changes)
+    assert field in error.value.message_dict
+    assert not RecordShare.objects.exists()
+    assert not AuditEvent.objects.filter(action="record.shared").exists()
+
+
+def test_only_organisations_of_the_partnership_other_than_the_owner(
+    make_member: Any, organisations: dict[str, Any]
+) -> None:
+    owner = make_member(Role.CASEWORKER)
+    alex = records.person(owner)
+    outsider = org_services.organisation_create(
+        actor=None, name="Elsewhere Council", kind=Organisation.Kind.DISTRICT_COUNCIL
+    )
+    for to in (organisations["own"], outsider):
+        with pytest.raises(ValidationError) as error:
+            share(owner, "person", alex.pk, to)
+        assert "organisation" in error.value.message_dict
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.BOARD_MEMBER, Role.PARTNERSHIP_ADMINISTRATOR])
+def test_roles_without_the_share_capability_cannot_share(
+    make_member: Any, organisations: dict[str, Any], role: Role
+) -> None:
+    owner = make_member(Role.CASEWORKER)
+    actor = make_member(role)
+    alex = records.person(owner)
+    record = access_record(owner.user, "person", alex.pk)
+    with pytest.raises(PermissionDenied):
+        services.record_share(
+            actor=actor.user,
+            record=record,
+            organisation=organisations["other"],
+            access_level="view",
+            legal_basis="consent",
+            reason="x",
+            expires_on=YEAR,
+        )
+
+
+def test_a_receiving_organisation_cannot_reshare_or_revoke(
+    make_member: Any, organisations: dict[str, Any]
+) -> None:
+    owner = make_member(Role.CASEWORKER)
+    receiver = make_member(Role.TEAM_MANAGER, "other")
+    alex = records.person(owner)
+    result = share(owner, "person", alex.pk, organisations["other"])
+    with pytest.raises(PermissionDenied):
+        share(receiver, "person", alex.pk, organisations["own"])
+    with pytest.raises(PermissionDenied):
+        services.share_revoke(actor=receiver.user, share=result.share)
