@@ -93,7 +93,7 @@ class WarehouseState:
     fingerprint: str
     first_month: date | None
     last_month: date | None
-    """First and last month of police.uk street data (None when none is loaded)."""
+    """First and last month with police.uk crime counts (None when none is loaded)."""
 
 
 _state_cache: dict[str, tuple[tuple[int, ...], WarehouseState]] = {}
@@ -128,10 +128,7 @@ def state() -> WarehouseState:
     with _state_lock:
         with read_only() as con:
             inputs = current_inputs(con)
-            span = con.execute(
-                "SELECT min(month), max(month) FROM source_file "
-                "WHERE dataset = 'street' AND replaced_by IS NULL"
-            ).fetchone()
+            span = con.execute("SELECT min(month), max(month) FROM crime_count").fetchone()
         result = WarehouseState(
             inputs=inputs,
             fingerprint=fingerprint(inputs),
