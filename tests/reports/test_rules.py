@@ -134,7 +134,7 @@ def test_commentary_problems_name_the_indicator() -> None:
         (Role.BOARD_MEMBER, True, False, False, False),
         (Role.PARTNERSHIP_ADMINISTRATOR, True, False, True, False),
         (Role.MARAC_COORDINATOR, True, False, False, True),
-        (Role.TEAM_MANAGER, True, False, False, False),
+        (Role.TEAM_MANAGER, True, False, False, True),
         (Role.CASEWORKER, False, False, False, False),
         (Role.SYSTEM_ADMINISTRATOR, False, False, False, False),
     ],

@@ -8,21 +8,19 @@ partnership is 404, the same as one that does not exist.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from saferhub.organisations.access import AnyUser, membership_of
 from saferhub.organisations.models import Membership, Partnership
+from saferhub.performance import access as performance_access
 from saferhub.reports import rules
 
 
 def partnerships_visible_to(user: AnyUser) -> QuerySet[Partnership]:
-    """The partnerships whose reports the user may read (none without performance access)."""
-    membership = membership_of(user)
-    if membership is None or not rules.may_view_reports(membership.role):
-        return Partnership.objects.none()
-    own = membership.organisation.partnerships.all()
-    return Partnership.objects.filter(Q(pk__in=own) | Q(overseen_by__in=own)).distinct()
+    """The partnerships whose reports the user may read: the same as whose performance
+    pages they may see (one rule, in performance.access)."""
+    return performance_access.partnerships_visible_to(user)
 
 
 def require_report_reader(user: AnyUser) -> Membership:

@@ -8,9 +8,9 @@ Decisions (the issue left them open):
   the data (``view_performance`` and ``load_data``), because they know where the figures come
   from. Publishing needs ``publish_reports`` (partnership administrators by default).
 * **Restricted figures** (indicators marked ``restricted = true``, e.g. MARAC) are seen inside
-  the partnership only by members who handle that data: analysts (``load_data``) and MARAC
-  coordinators (``manage_marac``). Board members see reports without them; published reports
-  never contain them.
+  the partnership only by members who handle that data, by the performance pages' rule
+  (``performance.rules.sees_restricted``). Board members see reports without them;
+  published reports never contain them.
 * **Priority indicators** (a page each): every indicator whose change on a year earlier is
   statistically significant, rated red, or that an analyst has written commentary on.
 """
@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from saferhub.analytics.periods import PeriodError, resolve_period
 from saferhub.organisations.rules import Capability, Role, role_can
+from saferhub.performance.rules import sees_restricted
 
 PERIOD_TYPES = ("month", "quarter", "fy", "fytd", "rolling-12")
 
@@ -83,11 +84,10 @@ def may_publish(role: Role | str) -> bool:
 
 
 def may_see_restricted(role: Role | str) -> bool:
-    """Restricted figures are for members who handle the data: analysts and MARAC
-    coordinators. Board members and administrators get reports without them."""
-    return role_can(role, Capability.VIEW_PERFORMANCE) and (
-        role_can(role, Capability.LOAD_DATA) or role_can(role, Capability.MANAGE_MARAC)
-    )
+    """Restricted figures are for members who handle the data behind them, by the same rule
+    as the performance pages (analysts, team managers, MARAC coordinators; ADR 0006). Board
+    members and administrators get reports without them."""
+    return role_can(role, Capability.VIEW_PERFORMANCE) and sees_restricted(role)
 
 
 # --- periods in addresses ----------------------------------------------------------------
