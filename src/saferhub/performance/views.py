@@ -99,7 +99,7 @@ def area(request: HttpRequest, slug: str, area_code: str) -> HttpResponse:
     run, block, facts = found
     context: dict[str, Any] = {
         "run": run,
-        "block": block,
+        "card": block,
         "facts": facts,
         "partnership": partnership,
         "form": form,
