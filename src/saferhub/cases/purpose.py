@@ -53,6 +53,8 @@ RECORD_TYPE_LABELS = {
     "incident": "incident",
     "place": "place",
     "assessment": "assessment",
+    "marac_meeting": "MARAC meeting",
+    "referral": "referral",
 }
 
 

@@ -15,6 +15,9 @@ urlpatterns = [
     path("reports/", include("saferhub.reports.urls")),
     path("published/", include("saferhub.reports.public_urls")),
     path("purpose/", include("saferhub.cases.purpose_urls")),
+    path("risk/", include("saferhub.risk.urls")),
+    path("marac/", include("saferhub.marac.urls")),
+    path("referrals/", include("saferhub.referrals.urls")),
 ]
 
 handler400 = "saferhub.web.views.bad_request"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from saferhub.cases.models import Case
 from saferhub.marac.rules import CRITERION_LABELS, YES_NO_UNKNOWN_LABELS, YesNoUnknown
@@ -99,6 +100,9 @@ class MaracMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"MARAC on {self.held_on:%d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("marac:meeting-detail", args=[self.pk])
 
 
 class AgendaItem(models.Model):

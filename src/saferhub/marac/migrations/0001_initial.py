@@ -6,85 +6,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MaracReferral',
+            name="MaracReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('referred_on', models.DateField(db_index=True)),
-                ('criterion', models.CharField(choices=[('visible_high_risk', 'Visible high risk (14 or more yes answers on DASH)'), ('professional_judgement', 'Professional judgement'), ('potential_escalation', 'Potential escalation (repeated incidents in 12 months)'), ('repeat', 'Repeat (referred to MARAC in the last 12 months)')], max_length=30)),
-                ('reasons', models.TextField()),
-                ('is_repeat', models.BooleanField(default=False)),
-                ('children_in_household', models.PositiveSmallIntegerField(default=0)),
-                ('victim_gender', models.CharField(blank=True, max_length=20)),
-                ('victim_ethnicity', models.CharField(blank=True, max_length=100)),
-                ('victim_disability', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('not_known', 'Not known')], default='not_known', max_length=10)),
-                ('victim_lgbt_plus', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('not_known', 'Not known')], default='not_known', max_length=10)),
-                ('victim_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("referred_on", models.DateField(db_index=True)),
+                (
+                    "criterion",
+                    models.CharField(
+                        choices=[
+                            (
+                                "visible_high_risk",
+                                "Visible high risk (14 or more yes answers on DASH)",
+                            ),
+                            ("professional_judgement", "Professional judgement"),
+                            (
+                                "potential_escalation",
+                                "Potential escalation (repeated incidents in 12 months)",
+                            ),
+                            ("repeat", "Repeat (referred to MARAC in the last 12 months)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("reasons", models.TextField()),
+                ("is_repeat", models.BooleanField(default=False)),
+                ("children_in_household", models.PositiveSmallIntegerField(default=0)),
+                ("victim_gender", models.CharField(blank=True, max_length=20)),
+                ("victim_ethnicity", models.CharField(blank=True, max_length=100)),
+                (
+                    "victim_disability",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("not_known", "Not known")],
+                        default="not_known",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "victim_lgbt_plus",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("not_known", "Not known")],
+                        default="not_known",
+                        max_length=10,
+                    ),
+                ),
+                ("victim_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='ResearchNote',
+            name="ResearchNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='MaracAction',
+            name="MaracAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=500)),
-                ('due_on', models.DateField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='marac.agendaitem')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=500)),
+                ("due_on", models.DateField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="marac.agendaitem",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MaracMeeting',
+            name="MaracMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(db_index=True)),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held')], default='planned', max_length=10)),
-                ('minutes', models.TextField(blank=True, help_text='Restricted')),
-                ('share_days', models.PositiveSmallIntegerField(default=365, help_text='Records shared for the meeting stay shared this many days')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisations', models.ManyToManyField(related_name='marac_meetings', to='organisations.organisation')),
-                ('owner_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marac_meetings_run', to='organisations.organisation')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marac_meetings', to='organisations.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(db_index=True)),
+                ("location", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "Planned"), ("held", "Held")],
+                        default="planned",
+                        max_length=10,
+                    ),
+                ),
+                ("minutes", models.TextField(blank=True, help_text="Restricted")),
+                (
+                    "share_days",
+                    models.PositiveSmallIntegerField(
+                        default=365,
+                        help_text="Records shared for the meeting stay shared this many days",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        related_name="marac_meetings", to="organisations.organisation"
+                    ),
+                ),
+                (
+                    "owner_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="marac_meetings_run",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="marac_meetings",
+                        to="organisations.partnership",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='marac.maracmeeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="marac.maracmeeting",
+            ),
         ),
     ]

@@ -6,80 +6,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0004_case_review_interval_days_and_more'),
-        ('marac', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('people', '0002_matching_keys_and_merge_proposals'),
-        ('risk', '0001_initial'),
+        ("cases", "0004_case_review_interval_days_and_more"),
+        ("marac", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("people", "0002_matching_keys_and_merge_proposals"),
+        ("risk", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='maracreferral',
-            name='assessment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='marac_referrals', to='risk.assessment'),
+            model_name="maracreferral",
+            name="assessment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="marac_referrals",
+                to="risk.assessment",
+            ),
         ),
         migrations.AddField(
-            model_name='maracreferral',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marac_referrals', to='cases.case'),
+            model_name="maracreferral",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="marac_referrals",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='maracreferral',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marac_referrals', to='organisations.partnership'),
+            model_name="maracreferral",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="marac_referrals",
+                to="organisations.partnership",
+            ),
         ),
         migrations.AddField(
-            model_name='maracreferral',
-            name='previous_referral',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='marac.maracreferral'),
+            model_name="maracreferral",
+            name="previous_referral",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="marac.maracreferral",
+            ),
         ),
         migrations.AddField(
-            model_name='maracreferral',
-            name='referred_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="maracreferral",
+            name="referred_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='maracreferral',
-            name='referring_organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marac_referrals_made', to='organisations.organisation'),
+            model_name="maracreferral",
+            name="referring_organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="marac_referrals_made",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='maracreferral',
-            name='victim',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='marac_referrals', to='people.person'),
+            model_name="maracreferral",
+            name="victim",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="marac_referrals",
+                to="people.person",
+            ),
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='referral',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='marac.maracreferral'),
+            model_name="agendaitem",
+            name="referral",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agenda_items",
+                to="marac.maracreferral",
+            ),
         ),
         migrations.AddField(
-            model_name='researchnote',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="researchnote",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='researchnote',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='research_notes', to='marac.agendaitem'),
+            model_name="researchnote",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="research_notes",
+                to="marac.agendaitem",
+            ),
         ),
         migrations.AddField(
-            model_name='researchnote',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation'),
+            model_name="researchnote",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='maracreferral',
-            index=models.Index(fields=['victim', 'referred_on'], name='marac_marac_victim__f16657_idx'),
+            model_name="maracreferral",
+            index=models.Index(
+                fields=["victim", "referred_on"], name="marac_marac_victim__f16657_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'referral'), name='one_agenda_item_per_referral'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "referral"), name="one_agenda_item_per_referral"
+            ),
         ),
     ]

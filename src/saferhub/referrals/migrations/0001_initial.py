@@ -6,39 +6,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0004_case_review_interval_days_and_more'),
-        ('organisations', '0001_initial'),
-        ('people', '0002_matching_keys_and_merge_proposals'),
+        ("cases", "0004_case_review_interval_days_and_more"),
+        ("organisations", "0001_initial"),
+        ("people", "0002_matching_keys_and_merge_proposals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service', models.CharField(choices=[('childrens_social_care', "Children's social care"), ('adult_social_care', 'Adult social care'), ('fire_home_safety', 'Fire and rescue home fire safety check'), ('substance_misuse', 'Substance misuse service'), ('victim_support', 'Victim support'), ('domestic_abuse_service', 'Domestic abuse service (IDVA)'), ('housing', 'Housing'), ('mental_health', 'Mental health service'), ('other', 'Another service')], max_length=30)),
-                ('details', models.TextField()),
-                ('consent', models.CharField(choices=[('given', 'Yes, the person consented'), ('refused_overridden', 'No, the person refused and consent is overridden'), ('not_sought', 'Consent was not sought (for example it would increase risk)')], max_length=20)),
-                ('consent_override_reason', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('sent', 'Awaiting a decision'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='sent', max_length=10)),
-                ('sent_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_sent', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='people.person')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_received', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service",
+                    models.CharField(
+                        choices=[
+                            ("childrens_social_care", "Children's social care"),
+                            ("adult_social_care", "Adult social care"),
+                            ("fire_home_safety", "Fire and rescue home fire safety check"),
+                            ("substance_misuse", "Substance misuse service"),
+                            ("victim_support", "Victim support"),
+                            ("domestic_abuse_service", "Domestic abuse service (IDVA)"),
+                            ("housing", "Housing"),
+                            ("mental_health", "Mental health service"),
+                            ("other", "Another service"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("details", models.TextField()),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("given", "Yes, the person consented"),
+                            (
+                                "refused_overridden",
+                                "No, the person refused and consent is overridden",
+                            ),
+                            (
+                                "not_sought",
+                                "Consent was not sought (for example it would increase risk)",
+                            ),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("consent_override_reason", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Awaiting a decision"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                        ],
+                        default="sent",
+                        max_length=10,
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_sent",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_received",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['to_organisation', 'status'], name='referrals_r_to_orga_59b4e7_idx'), models.Index(fields=['from_organisation', 'sent_at'], name='referrals_r_from_or_5d0032_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["to_organisation", "status"], name="referrals_r_to_orga_59b4e7_idx"
+                    ),
+                    models.Index(
+                        fields=["from_organisation", "sent_at"],
+                        name="referrals_r_from_or_5d0032_idx",
+                    ),
+                ],
             },
         ),
     ]

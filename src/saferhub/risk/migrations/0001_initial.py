@@ -6,77 +6,168 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0004_case_review_interval_days_and_more'),
-        ('organisations', '0001_initial'),
-        ('people', '0002_matching_keys_and_merge_proposals'),
+        ("cases", "0004_case_review_interval_days_and_more"),
+        ("organisations", "0001_initial"),
+        ("people", "0002_matching_keys_and_merge_proposals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Questionnaire',
+            name="Questionnaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('version', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('definition', models.JSONField(help_text='The parsed definition file, as shipped')),
-                ('sha256', models.CharField(help_text='Of the definition file', max_length=64)),
-                ('wording', models.JSONField(blank=True, default=dict)),
-                ('wording_source', models.CharField(blank=True, max_length=200)),
-                ('loaded_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("version", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "definition",
+                    models.JSONField(help_text="The parsed definition file, as shipped"),
+                ),
+                ("sha256", models.CharField(help_text="Of the definition file", max_length=64)),
+                ("wording", models.JSONField(blank=True, default=dict)),
+                ("wording_source", models.CharField(blank=True, max_length=200)),
+                ("loaded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('code', 'version'), name='one_questionnaire_version')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "version"), name="one_questionnaire_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RiskSettings',
+            name="RiskSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dash_medium_from', models.PositiveSmallIntegerField(default=10)),
-                ('dash_high_from', models.PositiveSmallIntegerField(default=14)),
-                ('asb_medium_from', models.PositiveSmallIntegerField(default=12)),
-                ('asb_high_from', models.PositiveSmallIntegerField(default=22)),
-                ('asb_review_days_high', models.PositiveSmallIntegerField(default=14)),
-                ('asb_review_days_medium', models.PositiveSmallIntegerField(default=28)),
-                ('asb_review_days_standard', models.PositiveSmallIntegerField(default=56)),
-                ('trigger_complaints', models.PositiveSmallIntegerField(default=3)),
-                ('trigger_complaint_within_months', models.PositiveSmallIntegerField(default=1)),
-                ('trigger_application_within_months', models.PositiveSmallIntegerField(default=6)),
-                ('trigger_hate_counts', models.BooleanField(default=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('partnership', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='risk_settings', to='organisations.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dash_medium_from", models.PositiveSmallIntegerField(default=10)),
+                ("dash_high_from", models.PositiveSmallIntegerField(default=14)),
+                ("asb_medium_from", models.PositiveSmallIntegerField(default=12)),
+                ("asb_high_from", models.PositiveSmallIntegerField(default=22)),
+                ("asb_review_days_high", models.PositiveSmallIntegerField(default=14)),
+                ("asb_review_days_medium", models.PositiveSmallIntegerField(default=28)),
+                ("asb_review_days_standard", models.PositiveSmallIntegerField(default=56)),
+                ("trigger_complaints", models.PositiveSmallIntegerField(default=3)),
+                ("trigger_complaint_within_months", models.PositiveSmallIntegerField(default=1)),
+                ("trigger_application_within_months", models.PositiveSmallIntegerField(default=6)),
+                ("trigger_hate_counts", models.BooleanField(default=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "partnership",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risk_settings",
+                        to="organisations.partnership",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dash', 'DASH risk identification checklist'), ('asb', 'ASB victim risk assessment')], max_length=10)),
-                ('answers', models.JSONField()),
-                ('score', models.PositiveSmallIntegerField()),
-                ('medium_from', models.PositiveSmallIntegerField()),
-                ('high_from', models.PositiveSmallIntegerField()),
-                ('calculated_grade', models.CharField(choices=[('standard', 'Standard'), ('medium', 'Medium'), ('high', 'High')], max_length=10)),
-                ('grade', models.CharField(choices=[('standard', 'Standard'), ('medium', 'Medium'), ('high', 'High')], max_length=10)),
-                ('judgement_reasons', models.TextField(blank=True)),
-                ('children_in_household', models.PositiveSmallIntegerField(default=0)),
-                ('proposals', models.JSONField(blank=True, default=list)),
-                ('review_due_on', models.DateField(blank=True, null=True)),
-                ('assessed_at', models.DateTimeField()),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_assessments', to='cases.case')),
-                ('owner_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_assessments', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_assessments', to='people.person')),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='risk.questionnaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dash", "DASH risk identification checklist"),
+                            ("asb", "ASB victim risk assessment"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("answers", models.JSONField()),
+                ("score", models.PositiveSmallIntegerField()),
+                ("medium_from", models.PositiveSmallIntegerField()),
+                ("high_from", models.PositiveSmallIntegerField()),
+                (
+                    "calculated_grade",
+                    models.CharField(
+                        choices=[("standard", "Standard"), ("medium", "Medium"), ("high", "High")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[("standard", "Standard"), ("medium", "Medium"), ("high", "High")],
+                        max_length=10,
+                    ),
+                ),
+                ("judgement_reasons", models.TextField(blank=True)),
+                ("children_in_household", models.PositiveSmallIntegerField(default=0)),
+                ("proposals", models.JSONField(blank=True, default=list)),
+                ("review_due_on", models.DateField(blank=True, null=True)),
+                ("assessed_at", models.DateTimeField()),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_assessments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "owner_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_assessments",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_assessments",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="risk.questionnaire",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['case', 'assessed_at'], name='risk_assess_case_id_635214_idx'), models.Index(fields=['person', 'assessed_at'], name='risk_assess_person__d38c9b_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["case", "assessed_at"], name="risk_assess_case_id_635214_idx"
+                    ),
+                    models.Index(
+                        fields=["person", "assessed_at"], name="risk_assess_person__d38c9b_idx"
+                    ),
+                ],
             },
         ),
     ]

@@ -1,0 +1,246 @@
+"""MARAC reads: the MARAC home page lists, a referral, a meeting with its agenda, research,
+actions and (restricted) minutes, the quarterly data form figures, and what part A's flags
+need. Reads of personal data are audited as consultations with the purpose given."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+from django.utils import timezone
+
+from saferhub.analytics.geography import population_for
+from saferhub.audit.rules import Operation
+from saferhub.audit.services import Actor, audit_record
+from saferhub.marac import rules
+from saferhub.marac.access import (
+    can_read_minutes,
+    manages_marac,
+    marac_partnerships,
+    meetings_visible_to,
+    referrals_visible_to,
+)
+from saferhub.marac.models import AgendaItem, MaracMeeting, MaracReferral
+from saferhub.organisations.access import AnyUser, membership_of
+from saferhub.organisations.models import Partnership
+from saferhub.people.models import Person
+from saferhub.risk.rules import add_months
+
+
+def last_referral_on(person: Person) -> datetime.date | None:
+    """The date of the person's latest MARAC referral as a victim, in any partnership, or
+    None. For part A's "MARAC referral in the last 12 months" flag: compare with
+    `saferhub.risk.rules.add_months(today, -12)`.
+
+    This ignores who is looking: to explain the flag to a member, list only
+    `referrals_for_flag(user, person)`, which returns the referrals they may see. Show the
+    flag without its explanation ("referred to MARAC in the last 12 months") when the
+    member may see the person but none of the referrals.
+    """
+    referral = (
+        MaracReferral.objects.filter(victim=person)
+        .order_by("-referred_on")
+        .only("referred_on")
+        .first()
+    )
+    return referral.referred_on if referral else None
+
+
+def referrals_for_flag(
+    user: AnyUser, person: Person, *, today: datetime.date | None = None
+) -> list[MaracReferral]:
+    """The person's MARAC referrals in the 12 months to `today` that `user` may see, newest
+    first (for a flag's explanation; not audited: the person page audits its own view)."""
+    today = today or timezone.localdate()
+    return list(
+        referrals_visible_to(user)
+        .filter(victim=person, referred_on__gt=add_months(today, -12), referred_on__lte=today)
+        .select_related("referring_organisation")
+        .order_by("-referred_on")
+    )
+
+
+@dataclass(frozen=True)
+class MaracHome:
+    """What the MARAC page lists for a member."""
+
+    upcoming: list[MaracMeeting]
+    past: list[MaracMeeting]
+    awaiting: list[MaracReferral]
+    recent: list[MaracReferral]
+    manages: bool
+
+
+def marac_home(*, actor: Actor) -> MaracHome:
+    """Meetings the actor's organisation sits on; referrals awaiting a meeting (for
+    coordinators) and recent referrals they may see. Audited (victims' names are listed)."""
+    today = timezone.localdate()
+    meetings = meetings_visible_to(actor).select_related("partnership").order_by("held_on")
+    upcoming = list(meetings.filter(status=MaracMeeting.Status.PLANNED))
+    past = list(meetings.filter(status=MaracMeeting.Status.HELD).order_by("-held_on")[:20])
+    visible = referrals_visible_to(actor).select_related("victim", "case", "referring_organisation")
+    manages = manages_marac(actor)
+    awaiting = (
+        list(
+            visible.filter(
+                partnership__in=marac_partnerships(actor).values("pk"),
+                agenda_items__isnull=True,
+            ).order_by("referred_on")
+        )
+        if manages
+        else []
+    )
+    recent = list(
+        visible.filter(referred_on__gte=today - datetime.timedelta(days=90)).order_by(
+            "-referred_on"
+        )[:50]
+    )
+    audit_record(
+        actor=actor,
+        action="marac_referral.list_viewed",
+        operation=Operation.CONSULTATION,
+        target_type="marac_referral",
+        payload={"referrals": sorted({r.pk for r in awaiting + recent})[:200]},
+    )
+    return MaracHome(upcoming, past, awaiting, recent, manages)
+
+
+def referral_detail(*, actor: Actor, referral: MaracReferral, purpose: str) -> MaracReferral:
+    """One referral for its page, audited as a consultation of the victim's record."""
+    audit_record(
+        actor=actor,
+        action="marac_referral.viewed",
+        operation=Operation.CONSULTATION,
+        target_type="marac_referral",
+        target_id=referral.pk,
+        record_owner_organisation_id=referral.case.owner_organisation_id,
+        subject_id=referral.victim_id,
+        purpose=purpose,
+    )
+    return referral
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """A meeting page: agenda items with research and actions; minutes if permitted."""
+
+    meeting: MaracMeeting
+    items: list[AgendaItem]
+    organisations: list[tuple[int, str]]
+    minutes_visible: bool
+    manages: bool
+
+
+def meeting_detail(*, actor: Actor, meeting: MaracMeeting, purpose: str) -> MeetingView:
+    """The meeting with its agenda (each victim, case, criterion, research notes and actions);
+    the minutes only for those who may read them. Audited once per page, naming the victims."""
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related(
+            "referral",
+            "referral__victim",
+            "referral__case",
+            "referral__referring_organisation",
+        )
+        .prefetch_related(
+            "research_notes__organisation", "research_notes__author", "actions__organisation"
+        )
+    )
+    organisations = list(meeting.organisations.order_by("name").values_list("pk", "name"))
+    audit_record(
+        actor=actor,
+        action="marac_meeting.viewed",
+        operation=Operation.CONSULTATION,
+        target_type="marac_meeting",
+        target_id=meeting.pk,
+        purpose=purpose,
+        payload={"victims": [i.referral.victim_id for i in items][:200]},
+    )
+    return MeetingView(
+        meeting,
+        items,
+        organisations,
+        can_read_minutes(actor, meeting),
+        manages_marac(actor) and membership_of(actor) is not None,
+    )
+
+
+def population_from_warehouse(partnership: Partnership, year: int) -> int | None:
+    """The partnership's resident population (ONS mid-year estimate, or the latest before
+    `year`) from the warehouse, opened read-only; None where no warehouse or no estimate."""
+    path = Path(settings.WAREHOUSE_PATH)
+    if not partnership.code or not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        figure = population_for(con, partnership.code, year)
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return figure.population if figure else None
+
+
+@dataclass(frozen=True)
+class DataFormView:
+    """The data form figures with the volume against the SafeLives expectation."""
+
+    partnership: Partnership
+    form: rules.DataForm
+    volume: rules.Volume | None
+    population: int | None
+
+
+def data_form(
+    *,
+    actor: Actor,
+    partnership: Partnership,
+    start: datetime.date,
+    end: datetime.date,
+    adult_women: int | None = None,
+) -> DataFormView:
+    """The quarterly MARAC data form for a partnership's meetings held in the period: each
+    referral discussed counts once. Counts only, for coordinators of the partnership (the
+    caller checked marac_partnerships). Population: the adult women entered, else 41% of the
+    warehouse's resident population for the partnership's ONS code."""
+    meetings = MaracMeeting.objects.filter(
+        partnership=partnership, held_on__gte=start, held_on__lte=end
+    )
+    referrals = (
+        MaracReferral.objects.filter(agenda_items__meeting__in=meetings)
+        .select_related("referring_organisation")
+        .distinct()
+    )
+    cases = [
+        rules.DiscussedCase(
+            is_repeat=r.is_repeat,
+            children_in_household=r.children_in_household,
+            referring_agency=r.referring_organisation.get_kind_display(),
+            gender=r.victim_gender,
+            ethnicity=r.victim_ethnicity,
+            disability=r.get_victim_disability_display(),
+            lgbt_plus=r.get_victim_lgbt_plus_display(),
+            age=r.victim_age,
+        )
+        for r in referrals
+    ]
+    form = rules.data_form(cases, start=start, end=end, meetings=meetings.count())
+    population = None if adult_women else population_from_warehouse(partnership, end.year)
+    volume = rules.expected_volume(
+        form.cases, start=start, end=end, adult_women=adult_women, population=population
+    )
+    audit_record(
+        actor=actor,
+        action="marac_data_form.viewed",
+        operation=Operation.NONE,
+        target_type="partnership",
+        target_id=partnership.pk,
+        payload={"start": start.isoformat(), "end": end.isoformat(), "cases": form.cases},
+    )
+    return DataFormView(partnership, form, volume, population)

@@ -1,0 +1,117 @@
+"""Risk forms: one question per radio group (yes, no, not known) built from the stored
+questionnaire version, the person assessed, children in the household and professional
+judgement; and the Community Trigger application date. GOV.UK error messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from saferhub.risk import rules
+from saferhub.risk.models import Assessment, Questionnaire
+from saferhub.risk.selectors import question_text
+from saferhub.risk.services import definition_of
+from saferhub.web.forms import GovukDateField
+
+ANSWER_CHOICES = [(a.value, label) for a, label in rules.ANSWER_LABELS.items()]
+
+
+class AssessmentForm(forms.Form):
+    """A DASH or ASB assessment. Every question must be answered: the error summary lists
+    each unanswered one."""
+
+    person = forms.TypedChoiceField(
+        label="Who is being assessed?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the person being assessed"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        questionnaire: Questionnaire,
+        kind: str,
+        people: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        person_field = self.fields["person"]
+        if isinstance(person_field, forms.TypedChoiceField):
+            person_field.choices = people
+            if len(people) == 1:
+                person_field.initial = people[0][0]
+        self.definition = definition_of(questionnaire)
+        self.question_ids = self.definition.question_ids
+        for number, question in enumerate(self.definition.questions, 1):
+            self.fields[question.id] = forms.ChoiceField(
+                label=f"{number}. {question_text(questionnaire, question)}",
+                choices=ANSWER_CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Select an answer to question {number}: {question.topic}",
+                    "invalid_choice": f"Select an answer to question {number}: {question.topic}",
+                },
+            )
+        if kind == Assessment.Kind.DASH:
+            self.fields["children_in_household"] = forms.IntegerField(
+                label="How many children are in the household?",
+                help_text="Include unborn children and children who visit. Enter 0 if none",
+                min_value=0,
+                max_value=30,
+                error_messages={
+                    "required": "Enter how many children are in the household, or 0",
+                    "invalid": "Number of children must be a whole number, like 2",
+                    "min_value": "Number of children must be 0 or more",
+                    "max_value": "Number of children must be 30 or fewer",
+                },
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
+                ),
+            )
+        self.fields["judged_grade"] = forms.ChoiceField(
+            label="Professional judgement",
+            help_text="You may raise the grade the answers give, never lower it",
+            choices=[
+                ("", "Use the grade the answers give"),
+                (rules.Grade.MEDIUM.value, "Raise to Medium"),
+                (rules.Grade.HIGH.value, "Raise to High"),
+            ],
+            required=False,
+            widget=forms.RadioSelect,
+        )
+        self.fields["judgement_reasons"] = forms.CharField(
+            label="Reasons for raising the grade",
+            help_text="Needed if you raise the grade",
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("judged_grade") and not (data.get("judgement_reasons") or "").strip():
+            self.add_error(
+                "judgement_reasons",
+                "Enter the reasons for raising the grade on professional judgement",
+            )
+        return data
+
+    def answers(self) -> dict[str, str]:
+        return {qid: self.cleaned_data[qid] for qid in self.question_ids}
+
+    def judged(self) -> rules.Grade | None:
+        value = self.cleaned_data.get("judged_grade")
+        return rules.Grade(value) if value else None
+
+
+class TriggerForm(forms.Form):
+    """The date the Community Trigger application was made."""
+
+    application_on = GovukDateField(
+        label="Date of the application",
+        help_text="For example, 27 3 2026. Leave blank for today",
+        required=False,
+    )
