@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from saferhub.cases import record_urls
+
 urlpatterns = [
     path("", include("saferhub.web.urls")),
     path("account/", include("saferhub.accounts.urls")),
@@ -15,6 +17,11 @@ urlpatterns = [
     path("reports/", include("saferhub.reports.urls")),
     path("published/", include("saferhub.reports.public_urls")),
     path("purpose/", include("saferhub.cases.purpose_urls")),
+    path("cases/", include("saferhub.cases.urls")),
+    path("people/", include(record_urls.people)),
+    path("places/", include(record_urls.places)),
+    path("incidents/", include(record_urls.incidents)),
+    path("search/", include(record_urls.search)),
     path("risk/", include("saferhub.risk.urls")),
     path("marac/", include("saferhub.marac.urls")),
     path("referrals/", include("saferhub.referrals.urls")),

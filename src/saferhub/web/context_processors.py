@@ -23,6 +23,8 @@ class NavItem:
 # (label, url name, capability needed or None for every signed-in member)
 NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Home", "web:home", None),
+    ("Cases", "cases:mine", Capability.VIEW_PERSONAL_RECORDS),
+    ("Search", "search:index", Capability.VIEW_PERSONAL_RECORDS),
     ("Performance", "performance:index", Capability.VIEW_PERFORMANCE),
     ("Members", "organisations:member-list", Capability.MANAGE_MEMBERS),
     ("Casework figures", "casework_mi:figures", Capability.SUPERVISE_CASES),
