@@ -15,7 +15,7 @@ import re
 _POSTCODE = re.compile(
     r"^(GIR0AA|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])[0-9][ABD-HJLNP-UW-Z]{2})$"
 )
-_LSOA = re.compile(r"^[EW]0100[0-9]{4}$")
+_LSOA = re.compile(r"^[EW]01[0-9]{6}$")
 _UPRN = re.compile(r"^[0-9]{1,12}$")
 
 # Great Britain and Northern Ireland, generously (WGS84).
