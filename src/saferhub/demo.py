@@ -23,6 +23,7 @@ from django.db import transaction
 
 from saferhub.audit.rules import Operation
 from saferhub.audit.services import audit_record
+from saferhub.demo_casework import seed_demo_casework
 from saferhub.organisations import services
 from saferhub.organisations.models import Organisation, Partnership
 from saferhub.organisations.rules import Role
@@ -234,4 +235,5 @@ def _seed_records() -> DemoSummary:
             password=summary.password,
         )
         summary.created.append(username)
+    summary.created += seed_demo_casework()
     return summary

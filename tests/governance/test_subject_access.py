@@ -94,7 +94,15 @@ def test_the_export_holds_every_record_the_organisation_owns_about_the_person(
     assert event.operation == "disclosure"
     assert event.purpose == "SAR-0412 received 3 March"
     assert event.subject_id == str(world["jo"].pk)
-    assert event.payload == {"format": "json", "person": 1, "incidents": 1, "cases": 1}
+    assert event.payload == {
+        "format": "json",
+        "person": 1,
+        "incidents": 1,
+        "cases": 1,
+        "assessments": 0,
+        "referrals": 0,
+        "marac": 0,
+    }
 
 
 def test_every_format_renders_the_same_content(world: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from saferhub.cases.models import Case
 from saferhub.cases.rules import CASE_TYPES, Status
 from saferhub.casework_mi import rules
 from saferhub.casework_mi.access import cases_counted_for
+from saferhub.marac.models import MaracReferral
 from saferhub.organisations.access import AnyUser
 
 
@@ -117,16 +118,11 @@ def filter_options(*, actor: AnyUser) -> tuple[list[tuple[int, str]], list[str]]
     return organisations, districts
 
 
-def marac_volumes(*, actor: AnyUser, period: rules.Period) -> list[rules.MonthlyVolume] | None:
-    """MARAC referrals per month on the counted cases, with repeats; None if the MARAC
-    app is not installed."""
-    try:
-        from saferhub.marac.models import MaracReferral
-    except ImportError:  # pragma: no cover - MARAC is part of the product
-        return None
+def marac_volumes(*, actor: AnyUser, period: rules.Period) -> list[rules.MonthlyVolume]:
+    """MARAC referrals per month on the counted cases, with how many were repeats."""
     referrals = MaracReferral.objects.filter(
         case__in=cases_counted_for(actor),
         referred_on__gte=period.start,
         referred_on__lte=period.end,
-    ).values_list("referred_on", "previous_referral_id")
-    return rules.monthly_volumes(((day, prev is not None) for day, prev in referrals), period)
+    ).values_list("referred_on", "is_repeat")
+    return rules.monthly_volumes(referrals, period)

@@ -3,9 +3,9 @@
 - subject_access_export: builds the SAR export and audits it as a disclosure with its
   purpose (the export leaves SaferHub).
 - person_erase, case_erase, incident_erase: erase a record past its retention period, with
-  a reason. Personal data goes (names, contact details, narrative, notes, documents, which
-  are deleted from storage once the transaction commits); what is needed for depersonalised
-  counts stays (a case's type, status, dates and outcome; an incident's category, markers,
+  a reason. Personal data goes (names, contact details, narrative, notes, case history
+  lines, documents, which are deleted from storage once the transaction commits); what is
+  needed for depersonalised counts stays (a case's type, status, dates and outcome; an incident's category, markers,
   date and place; a person's gender, as an "Erased record" placeholder that people lists
   no longer show). Each erasure is registered (governance.Erasure) and audited as erasure.
 """
@@ -223,6 +223,7 @@ def case_erase(*, actor: Actor, case: Case, reason: str) -> Case:
     case.documents.all().delete()
     case.actions.update(description=rules.ERASED_TEXT)
     case.reviews.update(notes="")
+    case.events.update(description=rules.ERASED_TEXT)  # the history names people
     case.title = rules.ERASED_CASE_TITLE
     case.summary = ""
     case.closure_notes = ""

@@ -18,13 +18,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from saferhub.cases.models import Case
 from saferhub.incidents.models import Incident
 from saferhub.incidents.rules import MARKER_LABELS, Marker
+from saferhub.marac.models import MaracReferral
 from saferhub.organisations.models import Organisation
 from saferhub.people.models import Person
+from saferhub.referrals.models import Referral
+from saferhub.risk.models import Assessment
 
 
 @dataclass(frozen=True)
@@ -240,7 +244,9 @@ def cases_section(scope: Scope) -> Section:
         )
         .distinct()
         .select_related("lead_officer")
-        .prefetch_related("case_people", "notes__author", "actions", "reviews", "documents")
+        .prefetch_related(
+            "case_people", "notes__author", "actions", "reviews", "documents", "events"
+        )
         .order_by("opened_at", "pk")
     )
     entries = []
@@ -274,6 +280,14 @@ def cases_section(scope: Scope) -> Section:
                 tuple(
                     (_day(r.due_on), _day(r.completed_at), r.notes)
                     for r in sorted(case.reviews.all(), key=lambda r: (r.due_on, r.pk))
+                ),
+            ),
+            Table(
+                "History",
+                ("When", "What happened"),
+                tuple(
+                    (_day(e.occurred_at), e.description)
+                    for e in sorted(case.events.all(), key=lambda e: (e.occurred_at, e.pk))
                 ),
             ),
             Table(
@@ -317,12 +331,106 @@ def cases_section(scope: Scope) -> Section:
     )
 
 
+def assessments_section(scope: Scope) -> Section:
+    """Risk assessments (DASH, ASB) the organisation made of the person, with the answers
+    by question number (the official wording is licensed; the numbers identify them)."""
+    assessments = Assessment.objects.filter(
+        owner_organisation=scope.organisation, person_id__in=scope.person_ids
+    ).order_by("assessed_at", "pk")
+    entries = []
+    for a in assessments:
+        answers = a.answers if isinstance(a.answers, dict) else {}
+        entries.append(
+            Entry(
+                heading=str(a),
+                fields=_fields(
+                    [
+                        ("Kind", a.get_kind_display()),
+                        ("Assessed", _day(a.assessed_at)),
+                        ("Score", str(a.score)),
+                        ("Grade", a.get_grade_display()),
+                        ("Calculated grade", a.get_calculated_grade_display()),
+                        ("Reasons for professional judgement", a.judgement_reasons),
+                        ("Children in the household", str(a.children_in_household or "")),
+                        ("Next review", _day(a.review_due_on)),
+                    ]
+                ),
+                tables=tuple(
+                    t
+                    for t in (
+                        Table(
+                            "Answers",
+                            ("Question", "Answer"),
+                            tuple((str(k), str(v)) for k, v in answers.items()),
+                        ),
+                    )
+                    if t.rows
+                ),
+            )
+        )
+    return Section("assessments", "Risk assessments", tuple(entries))
+
+
+def referrals_section(scope: Scope) -> Section:
+    """Referrals about the person the organisation sent or received."""
+    referrals = (
+        Referral.objects.filter(person_id__in=scope.person_ids)
+        .filter(Q(from_organisation=scope.organisation) | Q(to_organisation=scope.organisation))
+        .select_related("from_organisation", "to_organisation")
+        .order_by("sent_at", "pk")
+    )
+    entries = tuple(
+        Entry(
+            heading=f"{r.get_service_display()} referral, {_day(r.sent_at)}",
+            fields=_fields(
+                [
+                    ("From", r.from_organisation.name),
+                    ("To", r.to_organisation.name),
+                    ("Details", r.details),
+                    ("Consent", r.get_consent_display()),
+                    ("Why consent was overridden", r.consent_override_reason),
+                    ("Status", r.get_status_display()),
+                    ("Decided", _day(r.decided_at)),
+                    ("Reason for the decision", r.decision_reason),
+                ]
+            ),
+        )
+        for r in referrals
+    )
+    return Section("referrals", "Referrals to other services", entries)
+
+
+def marac_section(scope: Scope) -> Section:
+    """MARAC referrals of the person that the organisation made."""
+    referrals = MaracReferral.objects.filter(
+        victim_id__in=scope.person_ids, referring_organisation=scope.organisation
+    ).order_by("referred_on", "pk")
+    entries = tuple(
+        Entry(
+            heading=f"MARAC referral, {_day(r.referred_on)}",
+            fields=_fields(
+                [
+                    ("Referred", _day(r.referred_on)),
+                    ("Criterion", r.get_criterion_display()),
+                    ("Reasons", r.reasons),
+                    ("Repeat referral", _yes_no(r.is_repeat)),
+                ]
+            ),
+        )
+        for r in referrals
+    )
+    return Section("marac", "MARAC referrals", entries)
+
+
 # Each builder returns one section of the export. Add one for every kind of record an app
 # holds about a person; a builder must only read records the scope's organisation owns.
 SECTION_BUILDERS: list[Callable[[Scope], Section]] = [
     person_section,
     incidents_section,
     cases_section,
+    assessments_section,
+    referrals_section,
+    marac_section,
 ]
 
 
