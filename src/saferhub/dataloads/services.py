@@ -24,6 +24,7 @@ from saferhub.dataloads.loading import StoredFile, load_stored_files
 from saferhub.dataloads.models import DataLoad, DataLoadFile, QuarantinedRow
 from saferhub.organisations.access import require_capability
 from saferhub.organisations.rules import Capability
+from saferhub.performance import services as performance_services
 
 logger = logging.getLogger(__name__)
 
@@ -256,16 +257,11 @@ def _record_failure(load: DataLoad, error: Exception) -> None:
 
 
 def refresh_scorecard_runs() -> None:
-    """Ask the performance app to refresh its stored scorecard runs after new data, if it
-    offers that (`performance.services.scorecard_runs_refresh`). Without it, stored runs are
-    keyed by the warehouse fingerprint and recomputed when a page next asks. A failure here
-    never fails the load: the data is loaded, the runs refresh lazily."""
-    from saferhub.performance import services as performance_services
-
-    refresh = getattr(performance_services, "scorecard_runs_refresh", None)
-    if refresh is None:
-        return
+    """Bring the performance app's stored scorecard runs up to date after new data
+    (`performance.services.scorecard_runs_refresh`), so the next dashboard is fast. A failure
+    here never fails the load: the data is loaded, and stored runs are keyed by the
+    warehouse fingerprint, so a page recomputes a stale run when it next asks."""
     try:
-        refresh()
+        performance_services.scorecard_runs_refresh()
     except Exception:
         logger.exception("refreshing stored scorecard runs after a data load failed")

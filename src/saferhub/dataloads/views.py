@@ -21,7 +21,7 @@ REFRESH_SECONDS = 3
 
 # Pages the finished report links to, by URL name (the first that exists is used).
 _DATA_STATUS_URLS = ("performance:data-status",)
-_DASHBOARD_URLS = ("performance:dashboard", "performance:home", "performance:index")
+_DASHBOARD_URLS = ("performance:index",)
 
 
 def _first_url(names: tuple[str, ...]) -> str | None:
@@ -45,7 +45,7 @@ def load_list(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     """Choose files and upload them; the load runs in the background."""
     require_capability(request.user, Capability.LOAD_DATA)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         try:
             load = services.dataload_create(
