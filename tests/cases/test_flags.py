@@ -1,0 +1,80 @@
+"""Flags are computed from the records the viewer may see, never from hidden ones; "known to
+another agency" names only the organisation and is audited as a disclosure."""
+
+from typing import Any
+
+import pytest
+from tests.cases import factories as f
+
+from saferhub.audit.models import AuditEvent
+from saferhub.cases.flags import person_flags, place_flags
+from saferhub.cases.models import PartnershipFlagRules
+from saferhub.organisations.rules import Role
+from saferhub.places import services as place_services
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds(flags: Any) -> set[str]:
+    return {flag.kind for flag in flags.flags}
+
+
+def test_repeat_victim_from_visible_incidents_only(make_member: Any, organisations: Any) -> None:
+    own = make_member(Role.CASEWORKER, "own")
+    other = make_member(Role.CASEWORKER, "other")
+    victim = f.person(own)
+    f.share("person", victim.pk, own, organisations["other"])
+    for days in (2, 10):
+        f.incident(own, [(victim, "victim")], days_ago=days)
+    hidden = f.incident(other, [(victim, "victim")], days_ago=5)
+    assert "repeat_victim" not in kinds(person_flags(actor=own.user, person_id=victim.pk))
+    f.share("incident", hidden.pk, other, organisations["own"])
+    flags = person_flags(actor=own.user, person_id=victim.pk)
+    flag = next(x for x in flags.flags if x.kind == "repeat_victim")
+    assert len(flag.causes) == 3 and all(c.url.startswith("/incidents/") for c in flag.causes)
+    assert flags.marac_available is False  # no MARAC source registered
+
+
+def test_escalation_and_repeat_location(make_member: Any) -> None:
+    own = make_member(Role.CASEWORKER, "own")
+    victim, abuser = f.person(own, "Ann", "Lee"), f.person(own, "Ray", "Lee")
+    place = place_services.place_create(actor=own.user, name="12 High Street", postcode="LE1 1AA")
+    for days in (3, 30, 60):
+        f.incident(
+            own,
+            [(victim, "victim"), (abuser, "perpetrator")],
+            days_ago=days,
+            category="domestic_abuse",
+            place=place,
+        )
+    flags = person_flags(actor=own.user, person_id=victim.pk)
+    escalation = next(x for x in flags.flags if x.kind == "potential_escalation")
+    assert escalation.about == "Ray Lee"
+    assert "repeat_perpetrator" in kinds(person_flags(actor=own.user, person_id=abuser.pk))
+    assert [x.kind for x in place_flags(actor=own.user, place_id=place.pk)] == ["repeat_location"]
+
+
+def test_partnership_thresholds(make_member: Any, partnership: Any) -> None:
+    own = make_member(Role.CASEWORKER, "own")
+    victim = f.person(own)
+    f.incident(own, [(victim, "victim")])
+    assert "repeat_victim" not in kinds(person_flags(actor=own.user, person_id=victim.pk))
+    PartnershipFlagRules.objects.create(partnership=partnership, repeat_victim_count=1)
+    assert "repeat_victim" in kinds(person_flags(actor=own.user, person_id=victim.pk))
+
+
+def test_known_to_another_agency(make_member: Any, organisations: Any) -> None:
+    own = make_member(Role.CASEWORKER, "own")
+    other = make_member(Role.CASEWORKER, "other")
+    person = f.person(own)
+    f.share("person", person.pk, own, organisations["other"])
+    case = f.case(other, [(person, "victim")], title="Secret police case")
+    flags = person_flags(actor=own.user, person_id=person.pk)
+    flag = next(x for x in flags.flags if x.kind == "known_to_another_agency")
+    assert flag.explanation == f"Known to another agency: contact {organisations['other'].name}"
+    assert "Secret" not in flag.explanation and flag.causes == ()
+    event = AuditEvent.objects.filter(action="flag.known_elsewhere_shown").latest("id")
+    assert event.operation == "disclosure" and event.subject_id == str(person.pk)
+    # once the case is shared, it is simply visible: no "known elsewhere"
+    f.share("case", case.pk, other, organisations["own"])
+    assert "known_to_another_agency" not in kinds(person_flags(actor=own.user, person_id=person.pk))
