@@ -1,0 +1,199 @@
+"""No leaks: every risk, MARAC and referral page x every role x a record of the viewer's own
+organisation, one shared with it, and another organisation's. A record the viewer may not
+see is a 404 exactly like a missing one, and never appears in a list.
+
+The purpose of access is given in advance (the purpose page itself is tested by part A), so
+an allowed page answers 200 and a hidden one 404.
+"""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from tests.risk.factories import da_case, dash_answers
+
+from saferhub.cases.purpose import purpose_scope, remember_purpose
+from saferhub.marac import services as marac_services
+from saferhub.marac.models import MaracReferral
+from saferhub.organisations import services as org_services
+from saferhub.organisations.models import Organisation
+from saferhub.organisations.rules import Capability, Role, role_can
+from saferhub.referrals import services as referral_services
+from saferhub.risk import services as risk_services
+from saferhub.sharing.models import AccessLevel, LegalBasis, RecordShare
+
+pytestmark = pytest.mark.django_db
+
+MISSING = 999_999
+
+
+def share_to(owner: Any, organisation: Organisation, record_type: str, record_id: int) -> None:
+    RecordShare.objects.create(
+        record_type=record_type,
+        record_id=record_id,
+        owner_organisation=owner.organisation,
+        organisation=organisation,
+        access_level=AccessLevel.VIEW,
+        legal_basis=LegalBasis.CDA_1998_S115,
+        reason="Joint case",
+        granted_by=owner.user,
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def third(partnership: Any) -> Organisation:
+    return org_services.organisation_create(
+        actor=None,
+        name="Testshire Fire and Rescue",
+        kind=Organisation.Kind.FIRE_AND_RESCUE,
+        partnerships=[partnership],
+    )
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("situation", ["own", "shared", "other"])
+def test_every_page_every_role(
+    client: Any,
+    make_member: Any,
+    organisations: dict[str, Any],
+    third: Organisation,
+    role: Role,
+    situation: str,
+) -> None:
+    viewer = make_member(role, "own")
+    owner = make_member(Role.CASEWORKER, "own" if situation == "own" else "other")
+    coordinator = make_member(Role.MARAC_COORDINATOR, "own" if situation == "own" else "other")
+    da, victim, *_ = da_case(owner)
+    if situation == "shared":
+        share_to(owner, organisations["own"], "case", da.pk)
+        share_to(owner, organisations["own"], "person", victim.pk)
+    assessment = risk_services.assessment_create(
+        actor=owner.user, case=da, person=victim, kind="dash", answers=dash_answers(15)
+    )
+    referral = marac_services.referral_create(
+        actor=owner.user,
+        case=da,
+        victim=victim,
+        partnership=da.owner_organisation.partnerships.get(),
+        criterion="visible_high_risk",
+        reasons="High risk",
+    )
+    meeting_orgs = {
+        "own": [organisations["own"]],
+        "shared": [organisations["other"], organisations["own"]],
+        "other": [organisations["other"]],
+    }[situation]
+    meeting = marac_services.meeting_create(
+        actor=coordinator.user,
+        partnership=referral.partnership,
+        held_on=timezone.localdate(),
+        organisations=meeting_orgs,
+    )
+    # on the 'shared' meeting this also shares the case with 'own' (ADR 0007)
+    marac_services.agenda_add(actor=coordinator.user, meeting=meeting, referral=referral)
+    # an inter-agency referral: from own (own), to own (shared), between two others (other)
+    sender, receiver_org = {
+        "own": (owner, organisations["other"]),
+        "shared": (owner, organisations["own"]),
+        "other": (owner, third),
+    }[situation]
+    inter = referral_services.referral_send(
+        actor=sender.user,
+        person=victim,
+        to_organisation=receiver_org,
+        service="victim_support",
+        details="Support please",
+        consent="given",
+    )
+
+    client.force_login(viewer.user)
+    session = client.session
+    for scope in (
+        purpose_scope("case", da.pk),
+        purpose_scope("person", victim.pk),
+        purpose_scope("marac_meeting", meeting.pk),
+        purpose_scope("referral", inter.pk),
+        purpose_scope("case", MISSING),
+        purpose_scope("person", MISSING),
+        purpose_scope("marac_meeting", MISSING),
+        purpose_scope("referral", MISSING),
+    ):
+        remember_purpose(session, scope, "Managing this case")
+    session.save()
+
+    sees = role_can(role, Capability.VIEW_PERSONAL_RECORDS)
+    edits = role_can(role, Capability.EDIT_PERSONAL_RECORDS)
+    manages = role_can(role, Capability.MANAGE_MARAC)
+    visible = sees and situation in ("own", "shared")
+    pages = {
+        f"/risk/cases/{da.pk}/": visible,
+        f"/risk/cases/{da.pk}/dash/new": edits and situation == "own",
+        f"/risk/cases/{da.pk}/asb/new": edits and situation == "own",
+        f"/risk/assessments/{assessment.pk}/": visible,
+        f"/risk/people/{victim.pk}/community-trigger": visible,
+        f"/marac/referrals/new?case={da.pk}": edits and situation == "own",
+        f"/marac/referrals/new?assessment={assessment.pk}": edits and situation == "own",
+        f"/marac/referrals/{referral.pk}/": visible or (manages and sees),
+        f"/marac/meetings/{meeting.pk}/": visible,
+        f"/marac/meetings/{meeting.pk}/minutes": manages and situation in ("own", "shared"),
+        f"/referrals/{inter.pk}/": visible,
+        f"/referrals/new?person={victim.pk}": edits and situation in ("own", "shared"),
+    }
+    for url, allowed in pages.items():
+        response = client.get(url)
+        expected = 200 if allowed else 404
+        if not allowed and response.status_code == 403:
+            expected = 403  # a capability the role lacks altogether: refused before any lookup
+            assert not (sees and edits), url
+        assert response.status_code == expected, (url, response.status_code)
+        if not allowed:
+            assert victim.family_name.encode() not in response.content, url
+    for url in (
+        f"/risk/cases/{MISSING}/",
+        f"/risk/assessments/{MISSING}/",
+        f"/risk/people/{MISSING}/community-trigger",
+        f"/marac/referrals/{MISSING}/",
+        f"/marac/meetings/{MISSING}/",
+        f"/referrals/{MISSING}/",
+    ):
+        assert client.get(url).status_code in (403, 404), url
+
+    # lists never show hidden records
+    for url in ("/marac/", "/referrals/"):
+        response = client.get(url)
+        if not sees:
+            assert response.status_code == 403
+            continue
+        assert response.status_code == 200
+        shown = victim.family_name.encode() in response.content
+        if url == "/referrals/":
+            assert shown is (situation in ("own", "shared")), url
+        else:
+            assert shown is (visible or manages), url
+
+    # writes on hidden records are 404 too, and change nothing
+    item = meeting.items.get()
+    action = marac_services.action_add(
+        actor=coordinator.user,
+        item=item,
+        organisation=coordinator.organisation,
+        description="Safety plan",
+        due_on=timezone.localdate(),
+    )
+    posts = {
+        f"/marac/meetings/{meeting.pk}/agenda": {"referral": referral.pk},
+        f"/marac/items/{item.pk}/research": {f"item{item.pk}-text": "Found nothing"},
+        f"/marac/items/{item.pk}/actions": {},
+        f"/marac/actions/{action.pk}/complete": {},
+    }
+    for url, data in posts.items():
+        response = client.post(url, data)
+        if not (visible and sees):
+            assert response.status_code in (403, 404), (url, response.status_code)
+    if not visible:
+        assert not item.research_notes.exists()
+        action.refresh_from_db()
+        assert action.completed_at is None
+    assert MaracReferral.objects.count() == 1
