@@ -25,6 +25,8 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Home", "web:home", None),
     ("Cases", "cases:mine", Capability.VIEW_PERSONAL_RECORDS),
     ("Search", "search:index", Capability.VIEW_PERSONAL_RECORDS),
+    ("Referrals", "referrals:inbox", Capability.VIEW_PERSONAL_RECORDS),
+    ("MARAC", "marac:home", Capability.VIEW_PERSONAL_RECORDS),
     ("Performance", "performance:index", Capability.VIEW_PERFORMANCE),
     ("Members", "organisations:member-list", Capability.MANAGE_MEMBERS),
     ("Casework figures", "casework_mi:figures", Capability.SUPERVISE_CASES),
