@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import sys
 import zipfile
 from collections import Counter
@@ -100,15 +101,32 @@ def test_loading_the_same_files_again_changes_nothing(
     assert snapshot(con) == before
 
 
-def test_plain_copy_of_a_gz_file_is_the_same_content(
-    tmp_path: Path, real_files: list[Path]
-) -> None:
+def test_checksum_is_of_the_file_as_given(tmp_path: Path, real_files: list[Path]) -> None:
+    """source_file.sha256 is what `sha256sum` prints for the file the user has (a .gz file's
+    compressed bytes), so a decompressed copy is another file: it replaces the .gz download
+    with the same rows, and each is recognised when given again."""
     con = new_warehouse(tmp_path / "w.duckdb")
     load_police_uk(con, real_files[:1])
+    given = real_files[0].read_bytes()
+    assert con.execute("SELECT sha256, bytes FROM source_file").fetchall() == [
+        (hashlib.sha256(given).hexdigest(), len(given))
+    ]
+    before = snapshot(con)
     plain = tmp_path / real_files[0].name.removesuffix(".gz")
-    plain.write_bytes(gzip.decompress(real_files[0].read_bytes()))
+    plain.write_bytes(gzip.decompress(given))
     report = load_police_uk(con, [plain])
-    assert [f.status for f in report.files] == ["skipped"]
+    assert [f.status for f in report.files] == ["replaced"]
+    assert report.rows_loaded == len(before["street_crime"])
+    after = snapshot(con)
+    assert after["crime_count"] == before["crime_count"]
+    assert Counter(r[1:] for r in after["street_crime"]) == Counter(
+        r[1:] for r in before["street_crime"]
+    )
+    assert con.execute("SELECT sha256 FROM source_file WHERE replaced_by IS NULL").fetchall() == [
+        (hashlib.sha256(plain.read_bytes()).hexdigest(),)
+    ]
+    again = load_police_uk(con, [plain, real_files[0]])
+    assert [f.status for f in again.files] == ["skipped", "skipped"]
 
 
 def test_newer_download_replaces_the_older_one(tmp_path: Path) -> None:
@@ -150,7 +168,10 @@ def test_monthly_archive_zip_and_folders(tmp_path: Path, real_files: list[Path])
     folder = tmp_path / "tree" / "nested"
     folder.mkdir(parents=True)
     for path in real_files:
-        (folder / path.name).write_bytes(path.read_bytes())
+        if path.name.startswith("2020-01"):  # extracted from the archive: the same bytes
+            (folder / path.name[:-3]).write_bytes(gzip.decompress(path.read_bytes()))
+        else:
+            (folder / path.name).write_bytes(path.read_bytes())
     report = load_police_uk(con, [tmp_path / "tree"])
     assert report.count("skipped") == 2 and report.count("loaded") == 2
 

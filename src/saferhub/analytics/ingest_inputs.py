@@ -3,7 +3,9 @@
 A user hands over whatever they downloaded: single CSV files, ``.csv.gz`` copies, a folder of
 them (searched recursively), or police.uk's monthly archive ``YYYY-MM.zip`` whose members are
 ``YYYY-MM/YYYY-MM-<force>-<dataset>.csv``. Each becomes one :class:`InputFile` with a display
-name (``archive.zip!member`` for archive members) and a way to read its *uncompressed* bytes.
+name (``archive.zip!member`` for archive members), a way to read its bytes *as given* (what
+``sha256sum`` sees: the compressed bytes of a ``.gz`` file, the extracted bytes of an archive
+member) and a way to read its *uncompressed* bytes.
 """
 
 from __future__ import annotations
@@ -35,6 +37,16 @@ class InputFile:
     member: str | None
     """Archive member name, or None."""
     gzipped: bool
+
+    def read_as_given(self) -> bytes:
+        """The bytes as the user has them: a ``.gz`` file compressed, an archive member extracted
+        (the bytes ``sha256sum`` gives the checksum of); InputError saying why if unreadable."""
+        if not self.gzipped:
+            return self.read_bytes()
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read file content: {exc}") from exc
 
     def read_bytes(self) -> bytes:
         """The uncompressed content; InputError saying why if it cannot be read."""

@@ -2,20 +2,29 @@
 
 How a load works
 ----------------
-1. *Prepare* each input file (two threads): decompress, take the sha256 of the uncompressed
-   bytes, check the file name (``YYYY-MM-<force>-<dataset>.csv``) and header. A file that is not
-   a police.uk file (wrong header, another format, binary, empty, corrupt gzip) is *refused*
+1. *Prepare* each input file (two threads): take the sha256 of the file's bytes *as given* (a
+   ``.gz`` file's compressed bytes, an archive member's extracted bytes: the checksum a user can
+   check with ``sha256sum``), check the file name (``YYYY-MM-<force>-<dataset>.csv``) and the
+   header (for gzip, only the start of the stream is decompressed). A file that is not a
+   police.uk file (wrong header, another format, binary, empty, corrupt gzip) is *refused*
    with a message saying why, and nothing from it is written. Header columns may come in any
-   order; a UTF-8 byte-order mark and CRLF line endings are accepted. Lines that are not valid
-   UTF-8 are quarantined as ``bad encoding`` here.
+   order; a UTF-8 byte-order mark and CRLF line endings are accepted.
 2. *Load*, all files in ONE DuckDB transaction: a file whose bytes were loaded before is
    skipped; a newer download of the same force, month and dataset replaces the older one
-   (``source_file.replaced_by``). Rows are read by DuckDB's CSV reader with the schema given
-   (no sniffing), checked in SQL (``police_uk_formats``), and inserted; rows with the wrong
-   number of columns are caught by the reader, the others by the SQL checks, and all go to
-   ``quarantine`` with the file, line number (header = line 1) and reason. ``crime_count`` is
-   updated in the same transaction. If anything fails, or the process is killed, the
-   transaction never commits and the warehouse is exactly as it was.
+   (``source_file.replaced_by``). DuckDB's CSV reader reads the files (gzip included) with the
+   schema given (no sniffing), many files per statement; the row checks (``police_uk_formats``)
+   are computed in the same scan, and every parsed row is written in one pass: good rows under
+   their file's id, refused rows under the negated id, which are then counted per file,
+   deleted, and re-read (only those files) to quarantine them with their line numbers. Rows
+   with the wrong number of columns are caught by the reader. Everything quarantined carries
+   the file, line number (header = line 1) and reason. ``crime_count`` is updated in the same
+   transaction. If anything fails, or the process is killed, the transaction never commits
+   and the warehouse is exactly as it was.
+3. *Fallbacks*, rare and slower: a file the reader finds not UTF-8 is loaded again from a copy
+   whose bad lines are blanked out in Python (each quarantined as ``bad encoding`` with the
+   byte and column); if DuckDB cannot read a file at all (a gzip stream cut short or corrupt),
+   the load is rolled back and redone with every file fully decompressed and checked in Python
+   first, so the bad file is refused by name and the others load.
 
 Line numbers assume no field contains a line break (police.uk never quotes one).
 """
@@ -24,9 +33,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import hashlib
 import shutil
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -47,6 +58,16 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a load runs."""
 
 _BOM = codecs.BOM_UTF8
+_HEAD_BYTES = 1 << 20
+"""How much of a gzip stream is decompressed to find the header before giving up on the
+fast path (the header is the first line: police.uk headers are under 300 bytes)."""
+_GROUP_FILES = 64
+"""Files read by one statement (progress is reported after each group)."""
+_IN_MEMORY_LIMIT = 4 * 1024**3
+"""Estimated uncompressed size of a load up to which rows are kept in memory until COMMIT
+(``enable_optimistic_write = false``: about half the write cost); larger loads let DuckDB
+write row groups to the file as they fill."""
+_ENCODING_ERRORS = ("INVALID ENCODING", "INVALID UNICODE")
 
 
 def is_police_uk_name(basename: str) -> bool:
@@ -65,9 +86,13 @@ class _Prepared:
     sha256: str
     size: int
     header: tuple[str, ...]
-    plain_path: Path
-    expected_rows: int
+    read_path: Path
+    """What DuckDB reads: a link to (or copy of) the file under a safe name in the work folder,
+    ``.csv.gz`` for gzip; for archive members and sanitised files, a plain copy."""
+    seq: int
     encoding_errors: list[tuple[int, str]] = field(default_factory=list)
+    sanitised: bool = False
+    """True once lines that are not UTF-8 have been blanked out in Python (encoding_errors)."""
     file_id: int = 0
     outcome: FileOutcome = field(init=False)
 
@@ -80,9 +105,18 @@ class _Prepared:
             month=self.month.strftime("%Y-%m"),
         )
 
+    def plain_bytes(self) -> bytes:
+        """The uncompressed bytes DuckDB reads (only needed on the slow, exact paths)."""
+        data = self.read_path.read_bytes()
+        return gzip.decompress(data) if self.read_path.name.endswith(".gz") else data
+
 
 class _Refused(Exception):
     """A file is refused as a whole."""
+
+
+class _ReadFailed(Exception):
+    """DuckDB could not read a file on the fast path: redo the load with Python checks."""
 
 
 def _parse_header(data: bytes, fmt: PoliceUkFormat) -> tuple[str, ...]:
@@ -95,7 +129,6 @@ def _parse_header(data: bytes, fmt: PoliceUkFormat) -> tuple[str, ...]:
         ) from None
     row = next(csv.reader([text]), [])
     header = tuple(name.strip() for name in row)
-    expected = set(fmt.columns)
     missing = [name for name in fmt.columns if name not in header]
     if missing:
         found = ", ".join(header[:6]) + (", ..." if len(header) > 6 else "")
@@ -108,15 +141,27 @@ def _parse_header(data: bytes, fmt: PoliceUkFormat) -> tuple[str, ...]:
     if len(set(header)) != len(header):
         dupes = sorted(name for name, n in Counter(header).items() if n > 1)
         raise _Refused(f"line 1: header repeats column(s) {', '.join(dupes)}")
-    del expected
     return header
 
 
-def _line_stats(data: bytes) -> int:
-    """Data rows expected: lines after the header (blank lines make it differ: then the
-    exact, slower accounting runs)."""
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    return max(lines - 1, 0)
+def _gzip_head(raw: bytes) -> bytes | None:
+    """The start of a gzip stream, up to and including its first line break, or the whole
+    (short) content; None when that is not settled within _HEAD_BYTES (then the file takes the
+    slow path). _Refused if the stream does not start as valid gzip."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    out = b""
+    try:
+        for start in range(0, len(raw), 16384):
+            out += inflater.decompress(raw[start : start + 16384], _HEAD_BYTES)
+            if b"\n" in out and out.strip():
+                return out
+            if inflater.eof or len(out) >= _HEAD_BYTES:
+                break
+    except zlib.error as exc:
+        raise _Refused(f"cannot read gzip content: {exc}") from exc
+    if inflater.eof and not inflater.unused_data:
+        return out
+    return None
 
 
 def _sanitise_encoding(data: bytes) -> tuple[bytes, list[tuple[int, str]]]:
@@ -138,7 +183,16 @@ def _sanitise_encoding(data: bytes) -> tuple[bytes, list[tuple[int, str]]]:
     return b"\n".join(lines), bad
 
 
-def _prepare(item: InputFile, workdir: Path, seq: int) -> _Prepared:
+def _link(source: Path, target: Path) -> None:
+    """Give DuckDB ``source`` under the safe name ``target`` (no glob characters)."""
+    try:
+        target.symlink_to(source.resolve())
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _prepare(item: InputFile, workdir: Path, seq: int, *, verify: bool = False) -> _Prepared:
+    """File-level checks. ``verify``: decompress fully in Python (gzip integrity, UTF-8)."""
     match = FILE_NAME.match(item.basename)
     if match is None:
         raise _Refused(
@@ -153,35 +207,58 @@ def _prepare(item: InputFile, workdir: Path, seq: int) -> _Prepared:
         raise _Refused(f"file name names an unknown police force {slug!r}")
     fmt = DATASETS[match["dataset"]]
     try:
-        data = item.read_bytes()
+        given = item.read_as_given()
     except InputError as exc:
         raise _Refused(str(exc)) from exc
-    if not data.strip():
+    sha = hashlib.sha256(given).hexdigest()
+    head = given
+    if item.gzipped:
+        start = None if verify else _gzip_head(given)
+        if start is None:  # verify, or a start we could not settle: decompress everything
+            try:
+                head = item.read_bytes()
+            except InputError as exc:
+                raise _Refused(str(exc)) from exc
+            verify = True
+        else:
+            head = start
+    if not head.strip():
         raise _Refused("the file is empty: no header and no rows")
-    sha = hashlib.sha256(data).hexdigest()
-    size = len(data)
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
-    header = _parse_header(data, fmt)
-    encoding_errors: list[tuple[int, str]] = []
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        data, encoding_errors = _sanitise_encoding(data)
-    plain = workdir / f"{seq:06d}.csv"
-    plain.write_bytes(data)
-    return _Prepared(
+    header = _parse_header(head[len(_BOM) :] if head.startswith(_BOM) else head, fmt)
+    prepared = _Prepared(
         item=item,
         fmt=fmt,
         force=slug,
         month=date(year, month_no, 1),
         sha256=sha,
-        size=size,
+        size=len(given),
         header=header,
-        plain_path=plain,
-        expected_rows=_line_stats(data) - len(encoding_errors),
-        encoding_errors=encoding_errors,
+        read_path=workdir / f"{seq:06d}.csv",
+        seq=seq,
     )
+    if verify:
+        _sanitise(prepared, head if item.gzipped else given)
+    elif item.gzipped:
+        prepared.read_path = workdir / f"{seq:06d}.csv.gz"
+        _link(item.path, prepared.read_path)
+    elif item.member is not None:
+        prepared.read_path.write_bytes(given)
+    else:
+        _link(item.path, prepared.read_path)
+    return prepared
+
+
+def _sanitise(prepared: _Prepared, data: bytes) -> None:
+    """Point DuckDB at a plain copy of ``data`` whose non-UTF-8 lines are blanked out."""
+    errors: list[tuple[int, str]] = []
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        data, errors = _sanitise_encoding(data)
+    prepared.read_path = prepared.read_path.with_name(f"{prepared.seq:06d}-plain.csv")
+    prepared.read_path.write_bytes(data)
+    prepared.encoding_errors = errors
+    prepared.sanitised = True
 
 
 def _read_csv_sql(header: Sequence[str], *, parallel: bool = True) -> tuple[str, dict[str, str]]:
@@ -204,62 +281,42 @@ def _reject_reason(error_type: str, message: str) -> str:
     kind = error_type.upper()
     if kind in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
         return f"wrong column count: {message}"
-    if kind == "INVALID UNICODE":
+    if kind in _ENCODING_ERRORS:
         return "bad encoding: not UTF-8"
     return f"malformed CSV: {message}"
 
 
-def _collect_rejects(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[int, str, str]]]:
-    """Rejected lines by file path: (line, reason, raw line)."""
+def _collect_rejects(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[dict[str, list[tuple[int, str, str]]], set[str]]:
+    """Rejected lines by file path: (line, reason, raw line); and the paths with lines that
+    are not UTF-8."""
     rows = con.execute(
         """
         SELECT s.file_path, e.line, any_value(e.error_type ORDER BY e.column_idx),
-               any_value(e.error_message ORDER BY e.column_idx DESC), any_value(e.csv_line)
+               any_value(e.error_message ORDER BY e.column_idx DESC), any_value(e.csv_line),
+               bool_or(upper(e.error_type) IN ('INVALID ENCODING', 'INVALID UNICODE'))
         FROM _rej_err e JOIN _rej_scan s USING (scan_id, file_id)
         GROUP BY s.file_path, e.line ORDER BY s.file_path, e.line
         """
     ).fetchall()
     found: dict[str, list[tuple[int, str, str]]] = {}
-    for path, line, error_type, message, raw in rows:
+    not_utf8: set[str] = set()
+    for path, line, error_type, message, raw, encoding in rows:
         found.setdefault(str(path), []).append(
             (int(line), _reject_reason(str(error_type), str(message)), str(raw or "").strip())
         )
-    return found
-
-
-def _insert_quarantine(
-    con: duckdb.DuckDBPyConnection,
-    file_id: int,
-    file_name: str,
-    entries: Sequence[tuple[int | None, str, str]],
-) -> None:
-    if not entries:
-        return
-    con.execute(
-        """
-        INSERT INTO quarantine (file_id, file_name, line, reason, raw)
-        SELECT ?, ?, u.line, u.reason, u.raw
-        FROM (SELECT unnest(?) AS line, unnest(?) AS reason, unnest(?) AS raw) u
-        """,
-        [
-            file_id,
-            file_name,
-            [e[0] for e in entries],
-            [e[1] for e in entries],
-            [e[2] for e in entries],
-        ],
-    )
+        if encoding:
+            not_utf8.add(str(path))
+    return found, not_utf8
 
 
 def _exact_sql_rejects(
     con: duckdb.DuckDBPyConnection,
     prepared: _Prepared,
     reader_rejected: set[int],
-) -> tuple[int, list[tuple[int | None, str, str]]]:
-    """Re-read one file in order to find the rows the SQL checks refused, with line numbers.
-
-    Returns DuckDB's count of parsed rows and the quarantine entries for refused rows.
-    """
+) -> list[tuple[int | None, str, str]]:
+    """Re-read one file in order to find the rows the SQL checks refused, with line numbers."""
     fmt = prepared.fmt
     source, columns = _read_csv_sql(prepared.header, parallel=False)
     _drop_rejects(con)
@@ -270,11 +327,9 @@ def _exact_sql_rejects(
         SELECT {fmt.reason_sql} AS _reason
         FROM (SELECT *, CAST($month AS DATE) AS _file_month FROM {source})
         """,  # noqa: S608 - the format's SQL is fixed text, values are bound
-        {"paths": [str(prepared.plain_path)], "columns": columns, "month": prepared.month},
+        {"paths": [str(prepared.read_path)], "columns": columns, "month": prepared.month},
     )
     _drop_rejects(con)
-    parsed = con.execute("SELECT count(*) FROM _stage").fetchone()
-    parsed_rows = int(parsed[0]) if parsed else 0
     bad = con.execute(
         # Inside a transaction new rows get large transaction-local rowids: use the offset.
         "SELECT rowid - (SELECT min(rowid) FROM _stage), _reason FROM _stage "
@@ -282,9 +337,8 @@ def _exact_sql_rejects(
     ).fetchall()
     con.execute("DROP TABLE _stage")
     if not bad:
-        return parsed_rows, []
-    data = prepared.plain_path.read_bytes()
-    lines = data.split(b"\n")
+        return []
+    lines = prepared.plain_bytes().split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
     skip = reader_rejected | {line for line, _ in prepared.encoding_errors}
@@ -303,108 +357,164 @@ def _exact_sql_rejects(
             else ""
         )
         entries.append((line_no, str(reason), raw))
-    return parsed_rows, entries
+    return entries
 
 
 def _load_group(
-    con: duckdb.DuckDBPyConnection,
-    group: list[_Prepared],
-) -> None:
-    """Insert the good rows of files sharing one format and header order; quarantine the rest."""
+    con: duckdb.DuckDBPyConnection, group: list[_Prepared], workdir: Path
+) -> list[tuple[int, str, int | None, str, str]]:
+    """Write the rows of files sharing one format and header order in one scan; returns the
+    quarantine entries (file_id, file name, line, reason, raw line).
+
+    Good rows go in under their file's id, refused rows under the negated id; those are counted
+    per file and deleted, and only files that had some are re-read for line numbers."""
     fmt = group[0].fmt
     source, columns = _read_csv_sql(group[0].header)
-    con.execute("DROP TABLE IF EXISTS _load_files")
-    con.execute(
-        "CREATE TEMP TABLE _load_files (path VARCHAR, file_id BIGINT, month DATE, force VARCHAR)"
-    )
-    con.execute(
-        """
-        INSERT INTO _load_files
-        SELECT unnest(?), unnest(?), unnest(?::DATE[]), unnest(?)
-        """,
-        [
-            [str(p.plain_path) for p in group],
-            [p.file_id for p in group],
-            [p.month for p in group],
-            [p.force for p in group],
-        ],
-    )
+    paths = [str(p.read_path) for p in group]
     _drop_rejects(con)
-    con.execute(
-        f"""
-        INSERT INTO {fmt.table}
-        SELECT _file_id, _file_month, _force, {fmt.select_sql}
-        FROM (
-            SELECT r.*, f.file_id AS _file_id, f.month AS _file_month, f.force AS _force
-            FROM {source} r JOIN _load_files f ON r.filename = f.path
+    try:
+        con.execute(
+            f"""
+            INSERT INTO {fmt.table}
+            SELECT CASE WHEN _reason IS NULL THEN _file_id ELSE -_file_id END,
+                   _file_month, _force, {fmt.select_sql}
+            FROM (
+                SELECT *, ({fmt.reason_sql}) AS _reason
+                FROM (
+                    SELECT r.*, f.file_id AS _file_id, f.month AS _file_month, f.force AS _force
+                    FROM {source} r JOIN (
+                        SELECT unnest($paths) AS path, unnest($ids) AS file_id,
+                               unnest($months::DATE[]) AS month, unnest($forces) AS force
+                    ) f ON r.filename = f.path
+                )
+            )
+            """,  # noqa: S608 - table and SQL come from the fixed format definitions
+            {
+                "paths": paths,
+                "columns": columns,
+                "ids": [p.file_id for p in group],
+                "months": [p.month for p in group],
+                "forces": [p.force for p in group],
+            },
         )
-        WHERE ({fmt.reason_sql}) IS NULL
-        """,  # noqa: S608 - table and SQL come from the fixed format definitions
-        {"paths": [str(p.plain_path) for p in group], "columns": columns},
-    )
-    rejects = _collect_rejects(con)
+    except duckdb.IOException as exc:
+        if any(p.sanitised for p in group):
+            raise
+        raise _ReadFailed(str(exc)) from exc
+    rejects, not_utf8 = _collect_rejects(con)
     _drop_rejects(con)
     ids = [p.file_id for p in group]
-    inserted = dict(
+    counts: dict[int, int] = dict(
         con.execute(
             f"SELECT file_id, count(*) FROM {fmt.table} "  # noqa: S608 - fixed table name
-            "WHERE file_id >= ? AND list_contains(?, file_id) GROUP BY file_id",
-            [min(ids), ids],
+            "WHERE (file_id >= $low OR file_id <= -$low) AND list_contains($ids, abs(file_id)) "
+            "GROUP BY file_id",
+            {"low": min(ids), "ids": ids},
         ).fetchall()
     )
+    if any(n < 0 for n in counts) or not_utf8:
+        redo = [p.file_id for p in group if str(p.read_path) in not_utf8]
+        con.execute(
+            f"DELETE FROM {fmt.table} WHERE file_id < 0 "  # noqa: S608 - fixed table name
+            "OR (file_id >= $low AND list_contains($redo, file_id))",
+            {"low": min(ids), "redo": redo},
+        )
+    entries: list[tuple[int, str, int | None, str, str]] = []
     for prepared in group:
+        if str(prepared.read_path) in not_utf8 and not prepared.sanitised:
+            # The reader found bytes that are not UTF-8: name them exactly, from a clean copy.
+            _sanitise(prepared, prepared.plain_bytes())
+            entries.extend(_load_group(con, [prepared], workdir))
+            continue
         outcome = prepared.outcome
-        loaded = int(inserted.get(prepared.file_id, 0))
-        reader = rejects.get(str(prepared.plain_path), [])
-        entries: list[tuple[int | None, str, str]] = [
+        loaded = counts.get(prepared.file_id, 0)
+        refused = counts.get(-prepared.file_id, 0)
+        reader = rejects.get(str(prepared.read_path), [])
+        found: list[tuple[int | None, str, str]] = [
             (line, reason, "") for line, reason in prepared.encoding_errors
         ]
-        entries.extend(reader)
-        parsed_rows = loaded + len(reader)
-        if loaded + len(reader) != prepared.expected_rows:
-            parsed_rows, sql_rejects = _exact_sql_rejects(
-                con, prepared, {line for line, _, _ in reader}
-            )
-            parsed_rows += len(reader)
-            entries.extend(sql_rejects)
-        entries.sort(key=lambda e: (e[0] is None, e[0] or 0))
-        _insert_quarantine(con, prepared.file_id, prepared.item.name, entries)
+        found.extend(reader)
+        if refused:
+            sql_rejects = _exact_sql_rejects(con, prepared, {line for line, _, _ in reader})
+            if len(sql_rejects) != refused:
+                raise RuntimeError(
+                    f"{prepared.item.name}: rows do not add up: {refused} rows failed the "
+                    f"checks, {len(sql_rejects)} found again"
+                )
+            found.extend(sql_rejects)
+        found.sort(key=lambda e: (e[0] is None, e[0] or 0))
         outcome.rows_loaded = loaded
-        outcome.rows_quarantined = len(entries)
-        outcome.rows_read = loaded + len(entries)
-        if parsed_rows + len(prepared.encoding_errors) != outcome.rows_read:
-            raise RuntimeError(
-                f"{prepared.item.name}: rows do not add up: read {parsed_rows}, loaded "
-                f"{loaded}, quarantined {len(entries)}"
-            )
-        outcome.reasons.update(reason_category(e[1]) for e in entries)
-        con.execute(
-            "UPDATE source_file SET rows_read = ?, rows_loaded = ?, rows_quarantined = ? "
-            "WHERE file_id = ?",
-            [outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined, prepared.file_id],
-        )
-    con.execute("DROP TABLE _load_files")
+        outcome.rows_quarantined = len(found)
+        outcome.rows_read = loaded + len(found)
+        outcome.reasons.update(reason_category(e[1]) for e in found)
+        entries.extend((prepared.file_id, prepared.item.name, *e) for e in found)
+    return entries
+
+
+def _insert_quarantine(
+    con: duckdb.DuckDBPyConnection, entries: Sequence[tuple[int, str, int | None, str, str]]
+) -> None:
+    if not entries:
+        return
+    con.execute(
+        """
+        INSERT INTO quarantine (file_id, file_name, line, reason, raw)
+        SELECT unnest($ids), unnest($names), unnest($lines), unnest($reasons), unnest($raws)
+        """,
+        {
+            "ids": [e[0] for e in entries],
+            "names": [e[1] for e in entries],
+            "lines": [e[2] for e in entries],
+            "reasons": [e[3] for e in entries],
+            "raws": [e[4] for e in entries],
+        },
+    )
+
+
+def _record_counts(con: duckdb.DuckDBPyConnection, loaded: Sequence[_Prepared]) -> None:
+    if not loaded:
+        return
+    con.execute(
+        """
+        UPDATE source_file SET rows_read = t.r, rows_loaded = t.l, rows_quarantined = t.q
+        FROM (SELECT unnest($ids) AS id, unnest($r) AS r, unnest($l) AS l, unnest($q) AS q) t
+        WHERE source_file.file_id = t.id
+        """,
+        {
+            "ids": [p.file_id for p in loaded],
+            "r": [p.outcome.rows_read for p in loaded],
+            "l": [p.outcome.rows_loaded for p in loaded],
+            "q": [p.outcome.rows_quarantined for p in loaded],
+        },
+    )
 
 
 def _register(
     con: duckdb.DuckDBPyConnection, prepared: list[_Prepared], report: LoadReport
 ) -> list[_Prepared]:
     """Skip already-loaded files, record new ones in source_file, retire replaced ones."""
+    earlier: dict[tuple[str, str], tuple[str, int | None]] = {}
+    if prepared:
+        for sha, dataset, name, replaced_by in con.execute(
+            """
+            SELECT sha256, dataset, name, replaced_by FROM source_file
+            WHERE list_contains($shas, sha256)
+            QUALIFY row_number() OVER (PARTITION BY sha256, dataset ORDER BY file_id) = 1
+            """,
+            {"shas": sorted({p.sha256 for p in prepared})},
+        ).fetchall():
+            earlier[(str(sha), str(dataset))] = (str(name), replaced_by)
     to_load: list[_Prepared] = []
     latest: dict[tuple[str, str, date], _Prepared] = {}
     seen_sha: dict[str, _Prepared] = {}
     for p in prepared:
         outcome = p.outcome
         report.files.append(outcome)
-        earlier = con.execute(
-            "SELECT name, replaced_by FROM source_file WHERE sha256 = ? AND dataset = ? "
-            "ORDER BY file_id LIMIT 1",
-            [p.sha256, p.fmt.dataset],
-        ).fetchone()
-        if earlier is not None:
+        before = earlier.get((p.sha256, p.fmt.dataset))
+        if before is not None:
             outcome.status = "skipped"
-            outcome.message = f"already loaded (same content as {earlier[0]}" + (
-                ", since replaced by a newer download)" if earlier[1] is not None else ")"
+            outcome.message = f"already loaded (same content as {before[0]}" + (
+                ", since replaced by a newer download)" if before[1] is not None else ")"
             )
             continue
         if p.sha256 in seen_sha:
@@ -420,46 +530,81 @@ def _register(
             to_load.remove(older)
         latest[key] = p
         to_load.append(p)
-    for p in to_load:
-        p.file_id = _next_file_id(con)
-        p.outcome.file_id = p.file_id
+    if not to_load:
+        return to_load
+    new_ids = sorted(
+        int(row[0])
+        for row in con.execute(
+            "SELECT nextval('source_file_seq') FROM range($n)", {"n": len(to_load)}
+        ).fetchall()
+    )
+    for p, file_id in zip(to_load, new_ids, strict=True):
+        p.file_id = p.outcome.file_id = file_id
+    columns = {
+        "ids": new_ids,
+        "datasets": [p.fmt.dataset for p in to_load],
+        "forces": [p.force for p in to_load],
+        "months": [p.month for p in to_load],
+        "names": [p.item.name for p in to_load],
+        "shas": [p.sha256 for p in to_load],
+        "sizes": [p.size for p in to_load],
+    }
+    con.execute(
+        """
+        INSERT INTO source_file (file_id, dataset, force, month, name, sha256, bytes,
+            rows_read, rows_loaded, rows_quarantined, loaded_at, replaced_by)
+        SELECT unnest($ids), unnest($datasets), unnest($forces), unnest($months::DATE[]),
+               unnest($names), unnest($shas), unnest($sizes), 0, 0, 0, now()::TIMESTAMP, NULL
+        """,
+        columns,
+    )
+    old = con.execute(
+        """
+        SELECT s.file_id, s.name, s.dataset, s.force, s.month, n.id
+        FROM source_file s JOIN (
+            SELECT unnest($ids) AS id, unnest($datasets) AS dataset, unnest($forces) AS force,
+                   unnest($months::DATE[]) AS month
+        ) n ON s.dataset = n.dataset AND s.force = n.force AND s.month = n.month
+        WHERE s.replaced_by IS NULL AND s.file_id <> n.id
+        ORDER BY s.file_id
+        """,
+        {k: columns[k] for k in ("ids", "datasets", "forces", "months")},
+    ).fetchall()
+    if not old:
+        return to_load
+    by_id = {p.file_id: p for p in to_load}
+    for old_id, old_name, dataset, _force, _month, new_id in old:
+        del old_id, dataset
+        by_id[int(new_id)].outcome.status = "replaced"
+        by_id[int(new_id)].outcome.message = f"replaces an older download: {old_name}"
+    old_ids = [int(row[0]) for row in old]
+    for dataset, fmt in DATASETS.items():
+        ids = [int(row[0]) for row in old if row[2] == dataset]
+        if ids:
+            con.execute(
+                f"DELETE FROM {fmt.table} WHERE list_contains($ids, file_id)",  # noqa: S608
+                {"ids": ids},
+            )
+    con.execute("DELETE FROM quarantine WHERE list_contains($ids, file_id)", {"ids": old_ids})
+    con.execute(
+        """
+        UPDATE source_file SET replaced_by = t.new_id
+        FROM (SELECT unnest($old) AS old_id, unnest($new) AS new_id) t
+        WHERE source_file.file_id = t.old_id
+        """,
+        {"old": old_ids, "new": [int(row[5]) for row in old]},
+    )
+    street = [(str(row[3]), row[4]) for row in old if row[2] == "street"]
+    if street:
         con.execute(
             """
-            INSERT INTO source_file (file_id, dataset, force, month, name, sha256, bytes,
-                rows_read, rows_loaded, rows_quarantined, loaded_at, replaced_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, now()::TIMESTAMP, NULL)
+            DELETE FROM crime_count USING (
+                SELECT unnest($forces) AS f, unnest($months::DATE[]) AS m) t
+            WHERE crime_count.force = t.f AND crime_count.month = t.m
             """,
-            [p.file_id, p.fmt.dataset, p.force, p.month, p.item.name, p.sha256, p.size],
+            {"forces": [f for f, _ in street], "months": [m for _, m in street]},
         )
-        old = con.execute(
-            "SELECT file_id, name FROM source_file WHERE dataset = ? AND force = ? AND month = ? "
-            "AND replaced_by IS NULL AND file_id <> ?",
-            [p.fmt.dataset, p.force, p.month, p.file_id],
-        ).fetchall()
-        for old_id, old_name in old:
-            con.execute(
-                f"DELETE FROM {p.fmt.table} WHERE file_id = ?",  # noqa: S608 - fixed table
-                [old_id],
-            )
-            con.execute("DELETE FROM quarantine WHERE file_id = ?", [old_id])
-            con.execute(
-                "UPDATE source_file SET replaced_by = ? WHERE file_id = ?", [p.file_id, old_id]
-            )
-            if p.fmt.dataset == "street":
-                con.execute(
-                    "DELETE FROM crime_count WHERE force = ? AND month = ?", [p.force, p.month]
-                )
-            p.outcome.status = "replaced"
-            p.outcome.message = f"replaces an older download: {old_name}"
     return to_load
-
-
-def _next_file_id(con: duckdb.DuckDBPyConnection) -> int:
-    """A new source_file id from the warehouse's sequence."""
-    row = con.execute("SELECT nextval('source_file_seq')").fetchone()
-    if row is None:  # pragma: no cover - a sequence always answers
-        raise RuntimeError("source_file_seq gave no value")
-    return int(row[0])
 
 
 def _update_crime_count(con: duckdb.DuckDBPyConnection, loaded: list[_Prepared]) -> None:
@@ -513,6 +658,71 @@ def _temp_root() -> str | None:
     return None
 
 
+def _estimated_size(prepared: Sequence[_Prepared]) -> int:
+    return sum(p.size * (6 if p.item.gzipped else 1) for p in prepared)
+
+
+def _load_once(
+    con: duckdb.DuckDBPyConnection,
+    items: Sequence[InputFile],
+    workdir: Path,
+    *,
+    verify: bool,
+    progress: Progress | None,
+    threads: int,
+) -> LoadReport:
+    report = LoadReport()
+    prepared: list[_Prepared] = []
+
+    def prepare(pair: tuple[int, InputFile]) -> _Prepared | FileOutcome:
+        seq, item = pair
+        try:
+            return _prepare(item, workdir, seq, verify=verify)
+        except _Refused as exc:
+            return FileOutcome(name=item.name, status="refused", message=str(exc))
+
+    with ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
+        for done, result in enumerate(pool.map(prepare, enumerate(items)), start=1):
+            if isinstance(result, FileOutcome):
+                report.files.append(result)
+            else:
+                prepared.append(result)
+            if progress:
+                progress("reading", done, len(items))
+    in_memory = _estimated_size(prepared) <= _IN_MEMORY_LIMIT
+    optimistic = con.execute("SELECT current_setting('enable_optimistic_write')").fetchone()
+    if in_memory:
+        con.execute("SET enable_optimistic_write = false")
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            to_load = _register(con, prepared, report)
+            groups: dict[tuple[str, tuple[str, ...]], list[_Prepared]] = {}
+            for p in to_load:
+                groups.setdefault((p.fmt.dataset, p.header), []).append(p)
+            done_files = 0
+            for group in groups.values():
+                for start in range(0, len(group), _GROUP_FILES):
+                    chunk = group[start : start + _GROUP_FILES]
+                    _insert_quarantine(con, _load_group(con, chunk, workdir))
+                    done_files += len(chunk)
+                    if progress:
+                        progress("loading", done_files, len(to_load))
+            _record_counts(con, to_load)
+            _update_crime_count(con, to_load)
+            note = _geography_note(con, to_load)
+            if note:
+                report.notes.append(note)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        if in_memory and optimistic is not None:
+            con.execute(f"SET enable_optimistic_write = {bool(optimistic[0])}")
+    return report
+
+
 def load_police_uk_files(
     con: duckdb.DuckDBPyConnection,
     items: Sequence[InputFile],
@@ -525,51 +735,18 @@ def load_police_uk_files(
     Returns a :class:`LoadReport` with every file's outcome. Raises (after rolling back) only on
     an unexpected internal error; bad files and rows are reported, not raised.
     """
-    report = LoadReport()
     workdir = Path(tempfile.mkdtemp(prefix="saferhub-ingest-", dir=_temp_root()))
     try:
-        prepared: list[_Prepared] = []
-
-        def prepare(pair: tuple[int, InputFile]) -> _Prepared | FileOutcome:
-            seq, item = pair
-            try:
-                return _prepare(item, workdir, seq)
-            except _Refused as exc:
-                return FileOutcome(name=item.name, status="refused", message=str(exc))
-
-        with ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
-            for done, result in enumerate(pool.map(prepare, enumerate(items)), start=1):
-                if isinstance(result, FileOutcome):
-                    report.files.append(result)
-                else:
-                    prepared.append(result)
-                if progress:
-                    progress("reading", done, len(items))
-        con.execute("BEGIN TRANSACTION")
         try:
-            to_load = _register(con, prepared, report)
-            groups: dict[tuple[str, tuple[str, ...]], list[_Prepared]] = {}
-            for p in to_load:
-                groups.setdefault((p.fmt.dataset, p.header), []).append(p)
-            done_files = 0
-            for group in groups.values():
-                for start in range(0, len(group), 64):
-                    chunk = group[start : start + 64]
-                    _load_group(con, chunk)
-                    done_files += len(chunk)
-                    if progress:
-                        progress("loading", done_files, len(to_load))
-            _update_crime_count(con, to_load)
-            note = _geography_note(con, to_load)
-            if note:
-                report.notes.append(note)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            return _load_once(con, items, workdir, verify=False, progress=progress, threads=threads)
+        except _ReadFailed:
+            # A gzip stream DuckDB could not read: nothing was written (rolled back). Redo the
+            # load with every file decompressed and checked in Python, which names the file.
+            shutil.rmtree(workdir, ignore_errors=True)
+            workdir.mkdir()
+            return _load_once(con, items, workdir, verify=True, progress=progress, threads=threads)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return report
 
 
 def load_police_uk(

@@ -92,7 +92,11 @@ class PoliceUkFormat:
     reason_sql: str
     """A CASE expression: NULL for a good row, else the quarantine reason."""
     select_sql: str
-    """The warehouse columns (after file_id, month, force) computed from the CSV columns."""
+    """The warehouse columns (after file_id, month, force) computed from the CSV columns.
+
+    It never fails, even on a row the checks refuse (casts are ``TRY_CAST``, NOT NULL columns
+    are coalesced): ingest writes every parsed row in one scan, refused rows under a negative
+    ``file_id`` that it counts and deletes before the transaction ends."""
 
 
 STREET = PoliceUkFormat(
@@ -120,8 +124,8 @@ STREET = PoliceUkFormat(
         END""",
     select_sql="""
         "Crime ID", "Reported by", "Falls within",
-        CAST("Longitude" AS DOUBLE), CAST("Latitude" AS DOUBLE), "Location",
-        "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"
+        TRY_CAST("Longitude" AS DOUBLE), TRY_CAST("Latitude" AS DOUBLE), "Location",
+        "LSOA code", "LSOA name", coalesce("Crime type", ''), "Last outcome category", "Context"
     """,
 )
 
@@ -146,7 +150,7 @@ OUTCOMES = PoliceUkFormat(
         END""",
     select_sql="""
         "Crime ID", "Reported by", "Falls within",
-        CAST("Longitude" AS DOUBLE), CAST("Latitude" AS DOUBLE), "Location",
+        TRY_CAST("Longitude" AS DOUBLE), TRY_CAST("Latitude" AS DOUBLE), "Location",
         "LSOA code", "LSOA name", "Outcome type"
     """,
 )
@@ -193,12 +197,12 @@ STOP_AND_SEARCH = PoliceUkFormat(
         {_bool_check('"Removal of more than just outer clothing"')}
         END""",
     select_sql=f"""
-        "Type", {_SS_DATE}, CAST("Part of a policing operation" AS BOOLEAN),
-        "Policing operation", CAST("Latitude" AS DOUBLE), CAST("Longitude" AS DOUBLE),
+        "Type", {_SS_DATE}, TRY_CAST("Part of a policing operation" AS BOOLEAN),
+        "Policing operation", TRY_CAST("Latitude" AS DOUBLE), TRY_CAST("Longitude" AS DOUBLE),
         "Gender", "Age range", "Self-defined ethnicity", "Officer-defined ethnicity",
         "Legislation", "Object of search", "Outcome",
-        CAST("Outcome linked to object of search" AS BOOLEAN),
-        CAST("Removal of more than just outer clothing" AS BOOLEAN)
+        TRY_CAST("Outcome linked to object of search" AS BOOLEAN),
+        TRY_CAST("Removal of more than just outer clothing" AS BOOLEAN)
     """,
 )
 

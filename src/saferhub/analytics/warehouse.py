@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS source_file (
     force VARCHAR,                     -- police.uk force slug, e.g. 'leicestershire'
     month DATE,                        -- first day of the month the file covers
     name VARCHAR NOT NULL,             -- file name as given (archive members: 'archive.zip!member')
-    sha256 VARCHAR NOT NULL,           -- of the uncompressed bytes
+    sha256 VARCHAR NOT NULL,           -- of the file as given (.gz: compressed), as sha256sum
     bytes BIGINT NOT NULL,
     rows_read BIGINT NOT NULL,
     rows_loaded BIGINT NOT NULL,
