@@ -109,7 +109,7 @@ def test_casework_figures_page(page: Page, make_member: Any) -> None:
     page.get_by_role("link", name="Casework figures", exact=True).first.click()
     expect(page.locator("table").first).to_contain_text("Total")
     assert axe_violations(page) == []
-    page.get_by_label("Month").check()
+    page.get_by_role("radio", name="Month").check()
     page.get_by_role("button", name="Show figures").click()
     assert axe_violations(page) == []
     page.locator("#id_date_to_0").fill("31")

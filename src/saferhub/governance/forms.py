@@ -47,6 +47,7 @@ class PersonNumberForm(forms.Form):
     person_id = forms.IntegerField(
         label="Person record number",
         min_value=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         help_text="It is shown on the person’s page.",
         error_messages={
             "required": "Enter the person record number",
