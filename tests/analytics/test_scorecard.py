@@ -303,3 +303,61 @@ def test_lancashire_missing_months_on_real_data(shared_data: Path, tmp_path: Pat
         """
     ).fetchone()
     assert direct is not None and charnwood.count == direct[0]
+
+
+def test_batch_series_match_the_control_chart_month_by_month(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The batch shares one centre/limit value per calendar year: check every month."""
+    from saferhub.analytics.periods import parse_month
+    from saferhub.analytics.spc import control_chart
+
+    def exposure(csp: str, year: int) -> float:
+        try:
+            return population(csp, year)
+        except ValueError:  # no estimate yet: the engine charts counts (exposure 1)
+            return 1.0
+
+    geography = load_geography(con)
+    periods = [resolve_period("2021-Q3"), resolve_period("2022-Q1"), resolve_period("2022-Q2")]
+    results = compute_scorecards(con, geography.of_type("csp"), periods, INDICATORS)
+    by_id = {i.id: i for i in INDICATORS}
+    checked = 0
+    for result in results:
+        series = result.series
+        if not any(c is not None for c in series.counts):
+            continue
+        exposures = (
+            [exposure(result.area_code, parse_month(m).year) for m in series.months]
+            if by_id[result.indicator_id].has_rate
+            else None
+        )
+        chart = control_chart(series.counts, exposures)
+        for got, want in (
+            (series.centre, chart.centre),
+            (series.lower, chart.lower),
+            (series.upper, chart.upper),
+        ):
+            assert got == pytest.approx(want, abs=1e-6)
+        assert series.outside == tuple(series.months[i] for i in chart.outside)
+        checked += 1
+    assert checked > 100
+
+
+def test_series_limits_varying_within_a_year_are_kept_month_by_month(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared per-year limits are only a shortcut: other limits are kept as they are."""
+    import numpy as np
+
+    from saferhub.analytics import scorecard as module
+    from saferhub.analytics.spc import control_limits as real
+
+    def drifting(counts, exposures=None):  # type: ignore[no-untyped-def]
+        centre, lower, upper = real(counts, exposures)
+        drift = np.arange(counts.shape[-1]) * 0.25
+        return centre + drift, lower, upper + drift
+
+    monkeypatch.setattr(module, "control_limits", drifting)
+    (result,) = scorecard(con, "Alpha", resolve_period("2022-Q1"), INDICATORS.only(["burglary"]))
+    assert len(set(result.series.centre)) == 24

@@ -26,8 +26,9 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -788,157 +789,244 @@ def compute_scorecards(
     outside = (series_counts > upper) | (series_counts < lower)
     varying = ~np.isclose(centre.max(axis=-1), centre.min(axis=-1))
 
-    # Build the frozen results (plain Python lists: numpy scalar access is slow).
-    series_months = [
-        tuple(month_label(_month_date(first + m)) for m in row) for row in series_index
+    # Build the frozen results. Each field is made for every result at once with numpy, as one
+    # flat list in result order (area, then period, then indicator), and the results are then
+    # built in a single pass: at national scale (100,000+ results) per-result Python work is
+    # what costs, not the statistics.
+    n_targets, n_periods, n_inds = len(targets), len(periods), len(inds)
+    n_results = n_targets * n_periods * n_inds
+
+    def flat(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """``[target, indicator, period, ...]`` -> ``[result, ...]`` in result order."""
+        return x.swapaxes(1, 2).reshape(n_results, *x.shape[3:])
+
+    def optional(values: npt.NDArray[Any], keep: npt.NDArray[np.bool_]) -> list[Any]:
+        """The values as Python numbers in result order, None where not ``keep``."""
+        out = flat(values).astype(object)
+        out[~flat(keep)] = None
+        values_list: list[Any] = out.tolist()
+        return values_list
+
+    def whole(values: FloatArray, keep: npt.NDArray[np.bool_]) -> list[Any]:
+        """Whole-number values as Python ints in result order, None where not ``keep``."""
+        return optional(np.where(keep, values, 0.0).astype(np.int64), keep)
+
+    def per_indicator(values: Sequence[Any]) -> list[Any]:
+        return list(values) * (n_targets * n_periods)
+
+    def per_period(values: Sequence[Any]) -> list[Any]:
+        return [v for v in values for _ in range(n_inds)] * n_targets
+
+    def per_target(values: Sequence[Any]) -> list[Any]:
+        return [v for v in values for _ in range(n_periods * n_inds)]
+
+    def per_target_period(values: npt.NDArray[Any]) -> list[Any]:
+        """``[target, period]`` values repeated for each indicator, in result order."""
+        return np.repeat(values.reshape(-1), n_inds).tolist()
+
+    own_cur_total, own_prev_total = cur_total[target_pos], prev_total[target_pos]
+    own_cur_has, own_prev_has = cur_has[target_pos], prev_has[target_pos]
+    own_complete, own_prev_complete = cur_complete[target_pos], prev_complete[target_pos]
+    own_testable = testable[target_pos]
+    own_ratio, own_p = ratio[target_pos], p_value[target_pos]
+    own_rate, own_prev_rate = cur_rate[target_pos], prev_rate[target_pos]
+
+    count = whole(own_cur_total, own_cur_has)
+    previous_count = whole(own_prev_total, own_prev_has)
+    changed = own_cur_has & own_prev_has & own_complete & own_prev_complete
+    change = whole(own_cur_total - own_prev_total, changed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = (own_cur_total - own_prev_total) / own_prev_total * 100
+    change_pct = [
+        None if v is None else round(v, 6) for v in optional(pct, changed & (own_prev_total != 0))
     ]
-    labels = [(p.label, month_label(p.first), month_label(p.last)) for p in periods]
-    previous_labels = [p.label for p in previous_periods]
-    population_years = [year_pos[p.population_year] for p in periods]
-    notes_cache: dict[tuple[int, int, int], tuple[str, ...]] = {}
-    results: list[IndicatorResult] = []
-    missing_series = np.isnan(series_counts)
-    series_objects = np.where(missing_series, 0, series_counts).astype(np.int64).astype(object)
-    series_objects[missing_series] = None
-    sc_list = series_objects.tolist()
-    centre_list = np.round(centre, 6).tolist()
-    lower_list = np.round(lower, 6).tolist()
-    upper_list = np.round(upper, 6).tolist()
-    any_outside = outside.any(axis=-1).tolist()
-    varying_l = varying.tolist()
-    cur_total_l, prev_total_l = cur_total.tolist(), prev_total.tolist()
-    cur_has_l, prev_has_l = cur_has.tolist(), prev_has.tolist()
-    cur_complete_l, prev_complete_l = cur_complete.tolist(), prev_complete.tolist()
-    testable_l, ratio_l, p_value_l = testable.tolist(), ratio.tolist(), p_value.tolist()
-    ci_low_l, ci_high_l = ci_low.tolist(), ci_high.tolist()
-    cur_rate_l, prev_rate_l = cur_rate.tolist(), prev_rate.tolist()
-    peer_testable_l, peer_p_l, peer_ratio_l = (
-        peer_testable.tolist(),
-        peer_p.tolist(),
-        peer_ratio.tolist(),
+    p_values = optional(own_p, own_testable)
+    significant = optional(own_p < alpha, own_testable)
+    rate_ratio = optional(own_ratio, own_testable & ~np.isnan(own_ratio))
+    comparison_values = np.full(own_value.shape, None, dtype=object)
+    with np.errstate(invalid="ignore"):
+        differs = peer_testable & (peer_p < alpha)
+        comparison_values[peer_testable] = "similar"
+        comparison_values[differs & (peer_ratio > 1)] = "above"
+        comparison_values[differs & ~(peer_ratio > 1)] = "below"
+    comparison = flat(comparison_values).tolist()
+    rate = optional(own_rate, ~np.isnan(own_rate))
+
+    pop_known = ~np.isnan(cur_pop[target_pos])  # [target, period]
+    pop_values = np.where(pop_known, cur_pop[target_pos], 0.0).astype(np.int64).astype(object)
+    pop_values[~pop_known] = None
+    used_values = (
+        population_used[target_pos][:, [year_pos[p.population_year] for p in periods]]
+    ).astype(object)
+    used_values[~pop_known] = None
+
+    # RAG from the indicator's rule: _rag depends on a few discrete inputs (and on the figure
+    # only for a target rule), so each distinct combination is worked out once.
+    rag_complete = np.where(
+        np.array([i.rag == "last_year" for i in inds])[None, :, None],
+        own_complete & own_prev_complete,
+        own_complete,
     )
-    own_valid_l, peer_rank_l = own_valid.tolist(), np.nan_to_num(peer_rank).tolist()
-    peer_size_l, peer_mean_l = peer_size.tolist(), peer_mean.tolist()
-    cur_pop_l, used_l = cur_pop.tolist(), population_used.tolist()
+    rag_complete_l = flat(rag_complete).tolist()
+    rag_col: list[str | None] = [None] * n_results
+    rag_notes: list[str | None] = [None] * n_results
+    rag_memo: dict[tuple[Any, ...], tuple[str | None, str | None]] = {}
+    by_target = [i.rag == "target" for i in inds]
+    for row in range(n_results):
+        k = row % n_inds
+        indicator = inds[k]
+        figure: float | None = None
+        if by_target[k]:
+            figure = (
+                rate[row]
+                if indicator.has_rate
+                else (None if count[row] is None else float(count[row]))
+            )
+        direction = rate_ratio[row]
+        key = (
+            k,
+            rag_complete_l[row],
+            significant[row],
+            None if direction is None else direction > 1,
+            comparison[row],
+            figure,
+        )
+        got = rag_memo.get(key)
+        if got is None:
+            got = rag_memo[key] = _rag(
+                indicator, figure, rag_complete_l[row], significant[row], direction, comparison[row]
+            )
+        rag_col[row], rag_notes[row] = got
+
+    # Data-quality notes: they depend on the area only through its coverage and population
+    # estimates, so areas alike share one computation.
     source_keys = [-1 if i.source == "police.uk" else datasets.index(i.dataset or "") for i in inds]
-    for t, area in enumerate(targets):
+    notes_cache: dict[tuple[Any, ...], tuple[str, ...]] = {}
+    notes_col: list[tuple[str, ...]] = []
+    for area in targets:
         a = area_pos[area.code]
-        group_codes = tuple(g.code for g in groups[t])
+        area_key = (
+            population_used[a].tobytes(),
+            tuple(population_problems[a]),
+            coverage.police_missing[a].tobytes(),
+            coverage.partial[a].tobytes(),
+            coverage.force_names[a],
+        )
         for p, period in enumerate(periods):
-            previous = previous_periods[p]
-            label, period_first, period_last = labels[p]
-            pop = cur_pop_l[a][p]
-            pop_known = not math.isnan(pop)
-            for k, indicator in enumerate(inds):
-                cache_key = (a, p, source_keys[k])
+            for k in range(n_inds):
+                source_key = source_keys[k]
+                cache_key = (p, source_key, *(area_key if source_key == -1 else area_key[:2]))
                 notes = notes_cache.get(cache_key)
                 if notes is None:
-                    notes = _notes(
+                    notes = notes_cache[cache_key] = _notes(
                         area,
                         period,
-                        previous,
+                        previous_periods[p],
                         first,
                         coverage,
                         a,
-                        source_keys[k],
+                        source_key,
                         datasets,
                         population_used[a],
                         year_pos,
                         population_problems[a],
                     )
-                    notes_cache[cache_key] = notes
-                count = int(cur_total_l[a][k][p]) if cur_has_l[a][k][p] else None
-                prev_count = int(prev_total_l[a][k][p]) if prev_has_l[a][k][p] else None
-                complete = cur_complete_l[a][k][p]
-                prev_ok = prev_complete_l[a][k][p]
-                change = (
-                    count - prev_count
-                    if count is not None and prev_count is not None and complete and prev_ok
-                    else None
-                )
-                change_pct = (
-                    round(change / prev_count * 100, 6)
-                    if change is not None and prev_count
-                    else None
-                )
-                tested = testable_l[a][k][p]
-                p_val = p_value_l[a][k][p] if tested else None
-                significant = (p_val < alpha) if p_val is not None else None
-                comparison: str | None = None
-                if peer_testable_l[t][k][p]:
-                    if peer_p_l[t][k][p] < alpha:
-                        comparison = "above" if peer_ratio_l[t][k][p] > 1 else "below"
-                    else:
-                        comparison = "similar"
-                rate = _none_if_nan(cur_rate_l[a][k][p])
-                rag_value = (
-                    rate if indicator.has_rate else (float(count) if count is not None else None)
-                )
-                rate_ratio = _none_if_nan(ratio_l[a][k][p]) if tested else None
-                rag, rag_note = _rag(
-                    indicator,
-                    rag_value,
-                    complete and prev_ok if indicator.rag == "last_year" else complete,
-                    significant,
-                    rate_ratio,
-                    comparison,
-                )
-                months = series_months[p]
-                out_months: tuple[str, ...] = ()
-                if any_outside[t][k][p]:
-                    out_months = tuple(months[i] for i in np.flatnonzero(outside[t, k, p]).tolist())
-                series = MonthlySeries(
-                    months=months,
-                    counts=tuple(sc_list[t][k][p]),
-                    centre=tuple(centre_list[t][k][p]),
-                    lower=tuple(lower_list[t][k][p]),
-                    upper=tuple(upper_list[t][k][p]),
-                    outside=out_months,
-                    chart="u" if varying_l[t][k][p] else "c",
-                )
-                own = own_valid_l[t][k][p]
-                results.append(
-                    IndicatorResult(
-                        indicator_id=indicator.id,
-                        indicator_name=indicator.name,
-                        definition=indicator.definition,
-                        area_code=area.code,
-                        area_name=area.name,
-                        area_type=area.type,
-                        period=label,
-                        period_first=period_first,
-                        period_last=period_last,
-                        count=count,
-                        rate_per_1000=rate,
-                        population=int(pop) if pop_known else None,
-                        population_year=int(used_l[a][population_years[p]]) if pop_known else None,
-                        complete=complete,
-                        previous_period=previous_labels[p],
-                        previous_count=prev_count,
-                        previous_rate_per_1000=_none_if_nan(prev_rate_l[a][k][p]),
-                        previous_complete=prev_ok,
-                        change=change,
-                        change_pct=change_pct,
-                        rate_ratio=rate_ratio,
-                        p_value=p_val,
-                        significant=significant,
-                        ratio_ci_low=ci_low_l[a][k][p] if tested else None,
-                        ratio_ci_high=ci_high_l[a][k][p] if tested else None,
-                        peer_rank=int(peer_rank_l[t][k][p]) if own else None,
-                        peer_size=int(peer_size_l[t][k][p]) if own else None,
-                        peer_mean_rate=_none_if_nan(peer_mean_l[t][k][p]),
-                        peer_p_value=_none_if_nan(peer_p_l[t][k][p]),
-                        peer_comparison=comparison,
-                        peer_codes=group_codes,
-                        rag=rag,
-                        polarity=indicator.polarity,
-                        series=series,
-                        notes=notes + ((rag_note,) if rag_note else ()),
-                        definition_version=indicators.version,
-                        alpha=alpha,
-                    )
-                )
-    return results
+                rag_note = rag_notes[len(notes_col)]
+                notes_col.append((*notes, rag_note) if rag_note else notes)
+
+    # The monthly series. Within a calendar year every month has the same population, so the
+    # centre line and limits take one value per year: those values are made into Python floats
+    # once and shared by the months of the year (checked, with a plain fallback).
+    series_months = [
+        tuple(month_label(_month_date(first + m)) for m in row) for row in series_index
+    ]
+    year_change = np.diff(month_years, axis=1) != 0
+    segment = np.concatenate(
+        [np.zeros((n_periods, 1), dtype=np.int64), np.cumsum(year_change, axis=1)], axis=1
+    )  # [period, 24]: which calendar year of the series each month falls in
+    segment_start = np.array(
+        [
+            [int(np.argmax(row == s)) if (row == s).any() else 0 for s in range(segment.max() + 1)]
+            for row in segment
+        ]
+    )  # [period, years]: the first month of each
+    period_axis = np.arange(n_periods)[:, None]
+
+    def limit_tuples(values: FloatArray) -> list[tuple[float, ...]]:
+        rounded = np.round(values, 6)
+        per_year = rounded[:, :, period_axis, segment_start]
+        if np.array_equal(per_year[:, :, period_axis, segment], rounded, equal_nan=True):
+            shared = per_year.astype(object)[:, :, period_axis, segment]
+        else:
+            shared = rounded.astype(object)
+        return list(map(tuple, flat(shared).tolist()))
+
+    month_missing = np.isnan(counts[target_pos])  # [target, indicator, month]
+    month_counts = np.where(month_missing, 0.0, counts[target_pos]).astype(np.int64).astype(object)
+    month_counts[month_missing] = None
+    series_counts_col = list(map(tuple, flat(month_counts[:, :, series_index]).tolist()))
+    outside_flat = flat(outside)
+    outside_col: list[tuple[str, ...]] = [()] * n_results
+    for row in np.flatnonzero(outside_flat.any(axis=-1)).tolist():
+        months = series_months[(row // n_inds) % n_periods]
+        flags = outside_flat[row].tolist()
+        outside_col[row] = tuple(m for m, o in zip(months, flags, strict=True) if o)
+    series = list(
+        map(
+            MonthlySeries,
+            per_period(series_months),
+            series_counts_col,
+            limit_tuples(centre),
+            limit_tuples(lower),
+            limit_tuples(upper),
+            outside_col,
+            flat(np.where(varying, "u", "c")).tolist(),
+        )
+    )
+
+    columns: dict[str, list[Any]] = {
+        "indicator_id": per_indicator([i.id for i in inds]),
+        "indicator_name": per_indicator([i.name for i in inds]),
+        "definition": per_indicator([i.definition for i in inds]),
+        "area_code": per_target([a.code for a in targets]),
+        "area_name": per_target([a.name for a in targets]),
+        "area_type": per_target([a.type for a in targets]),
+        "period": per_period([p.label for p in periods]),
+        "period_first": per_period([month_label(p.first) for p in periods]),
+        "period_last": per_period([month_label(p.last) for p in periods]),
+        "count": count,
+        "rate_per_1000": rate,
+        "population": per_target_period(pop_values),
+        "population_year": per_target_period(used_values),
+        "complete": flat(own_complete).tolist(),
+        "previous_period": per_period([p.label for p in previous_periods]),
+        "previous_count": previous_count,
+        "previous_rate_per_1000": optional(own_prev_rate, ~np.isnan(own_prev_rate)),
+        "previous_complete": flat(own_prev_complete).tolist(),
+        "change": change,
+        "change_pct": change_pct,
+        "rate_ratio": rate_ratio,
+        "p_value": p_values,
+        "significant": significant,
+        "ratio_ci_low": optional(ci_low[target_pos], own_testable),
+        "ratio_ci_high": optional(ci_high[target_pos], own_testable),
+        "peer_rank": whole(np.nan_to_num(peer_rank), own_valid),
+        "peer_size": whole(peer_size, own_valid),
+        "peer_mean_rate": optional(peer_mean, ~np.isnan(peer_mean)),
+        "peer_p_value": optional(peer_p, ~np.isnan(peer_p)),
+        "peer_comparison": comparison,
+        "peer_codes": per_target([tuple(g.code for g in group) for group in groups]),
+        "rag": rag_col,
+        "polarity": per_indicator([i.polarity for i in inds]),
+        "series": series,
+        "notes": notes_col,
+        "definition_version": [indicators.version] * n_results,
+        "alpha": [alpha] * n_results,
+    }
+    names = [f.name for f in fields(IndicatorResult)]
+    if list(columns) != names[: len(columns)]:  # positional construction below
+        raise AssertionError("IndicatorResult fields and scorecard columns out of step")
+    return list(map(IndicatorResult, *columns.values()))
 
 
 def _notes(
