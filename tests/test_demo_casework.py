@@ -12,13 +12,29 @@ from saferhub.audit.models import AuditEvent
 from saferhub.cases.models import Case, CaseNote
 from saferhub.demo import seed_demo
 from saferhub.incidents.models import Incident
+from saferhub.marac.models import AgendaItem, MaracMeeting, MaracReferral
 from saferhub.people.models import Person
 from saferhub.places.models import Place
+from saferhub.referrals.models import Referral
+from saferhub.risk.models import Assessment
 from saferhub.sharing.models import RecordShare
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Person, Place, Incident, Case, CaseNote, RecordShare, AuditEvent)
+MODELS = (
+    Person,
+    Place,
+    Incident,
+    Case,
+    CaseNote,
+    RecordShare,
+    Assessment,
+    MaracReferral,
+    MaracMeeting,
+    AgendaItem,
+    Referral,
+    AuditEvent,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +63,9 @@ def test_demo_case_work_is_seeded_once_quickly_and_audited() -> None:
         "E06900001",
     }
     assert Case.objects.filter(status="closed").count() >= 2
+    assert Assessment.objects.filter(kind="dash", grade="high").count() == 1
+    assert first["MaracReferral"] == first["AgendaItem"] == 1
+    assert first["Referral"] == 2
     second = seed_demo(figures=False)
     assert counts() == first
     assert second.created == []

@@ -22,11 +22,14 @@ from saferhub.cases import services as cases
 from saferhub.cases.models import Case
 from saferhub.incidents import services as incidents
 from saferhub.incidents.models import Incident
-from saferhub.organisations.models import Organisation
+from saferhub.marac import services as marac_services
+from saferhub.organisations.models import Organisation, Partnership
 from saferhub.people import services as people
 from saferhub.people.models import Person
 from saferhub.places import services as places
 from saferhub.places.models import Place
+from saferhub.referrals import services as referrals_services
+from saferhub.risk import services as risk_services
 from saferhub.sharing import services as sharing
 from saferhub.sharing.registry import access_record
 
@@ -373,6 +376,85 @@ def seed_demo_casework() -> list[str]:
     Case.objects.filter(pk=old_case.pk).update(closed_at=_ago(2550, 12))
     Person.objects.filter(pk=owen.pk).update(created_at=_ago(2650), updated_at=_ago(2550))
 
+    _risk_marac_and_referrals(s, r)
     for extra in EXTRA_SEEDERS:
         extra(s, r)
     return s.created
+
+
+def _risk_marac_and_referrals(s: _Seeder, r: dict[str, Any]) -> None:
+    """A DASH graded High for the Willow Lane victim, her MARAC referral and the next
+    meeting with agenda and actions, an ASB risk assessment for Larch Court, and referrals
+    to children's social care and to fire and rescue."""
+    police = s.user["police-caseworker"]
+    dash = risk_services.definition_of(risk_services.questionnaire_load("dash"))
+    answers = {
+        q.id: ("yes" if number <= 16 else "no") for number, q in enumerate(dash.questions, 1)
+    }
+    assessment = risk_services.assessment_create(
+        actor=police,
+        case=r["da_case"],
+        person=r["rebecca"],
+        kind="dash",
+        answers=answers,
+        children_in_household=2,
+    )
+    s.created.append(f"DASH assessment graded {assessment.get_grade_display()}")
+    asb = risk_services.definition_of(risk_services.questionnaire_load("asb-victim"))
+    risk_services.assessment_create(
+        actor=s.user["caseworker"],
+        case=r["larch_case"],
+        person=r["maya"],
+        kind="asb",
+        answers={q.id: ("yes" if n % 2 else "no") for n, q in enumerate(asb.questions, 1)},
+    )
+    partnership = Partnership.objects.get(name="Carrow and Dunmere Community Safety Partnership")
+    referral = marac_services.referral_create(
+        actor=police,
+        case=r["da_case"],
+        victim=r["rebecca"],
+        partnership=partnership,
+        criterion="visible_high_risk",
+        reasons="DASH 16 yes answers; attempted strangulation three weeks ago.",
+        children_in_household=2,
+        assessment=assessment,
+    )
+    meeting = marac_services.meeting_create(
+        actor=s.user["marac"],
+        partnership=partnership,
+        held_on=timezone.localdate() + datetime.timedelta(days=8),
+        location="Dunmere Police Station, conference room",
+    )
+    item, _shares = marac_services.agenda_add(
+        actor=s.user["marac"], meeting=meeting, referral=referral
+    )
+    marac_services.research_note_add(
+        actor=police,
+        item=item,
+        text="Two previous call-outs to the address; perpetrator on bail for the latest incident.",
+    )
+    marac_services.action_add(
+        actor=s.user["marac"],
+        item=item,
+        organisation=Organisation.objects.get(name="Lindenshire Domestic Abuse Service"),
+        description="IDVA to complete a safety plan with the victim",
+        due_on=timezone.localdate() + datetime.timedelta(days=14),
+    )
+    s.created.append(f"MARAC meeting on {meeting.held_on:%d %B %Y}")
+    referrals_services.referral_send(
+        actor=police,
+        person=r["rebecca"],
+        to_organisation=Organisation.objects.get(name="Lindenshire County Council"),
+        service="childrens_social_care",
+        details="Two children in the household; DASH graded High.",
+        consent="given",
+        case=r["da_case"],
+    )
+    referrals_services.referral_send(
+        actor=s.user["caseworker"],
+        person=r["elsie"],
+        to_organisation=Organisation.objects.get(name="Lindenshire Fire and Rescue Service"),
+        service="fire_home_safety",
+        details="Older resident living alone; fires lit in the park nearby.",
+        consent="given",
+    )

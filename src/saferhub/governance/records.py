@@ -23,10 +23,10 @@ from saferhub.sharing.registry import RecordKind, ShareableRecord, register
 
 # The record pages (built by the case management app) by record type.
 RECORD_URL_NAMES = {
-    "person": "people:person-detail",
-    "place": "places:place-detail",
-    "incident": "incidents:incident-detail",
-    "case": "cases:case-detail",
+    "person": "people:detail",
+    "place": "places:detail",
+    "incident": "incidents:detail",
+    "case": "cases:detail",
 }
 
 
