@@ -235,3 +235,18 @@ def test_community_trigger_counts_only_visible_qualifying_complaints(make_member
     assert (
         event is not None and event.purpose == "Managing this case" and event.payload["met"] is True
     )
+
+
+def test_wording_command(tmp_path: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    wording = tmp_path / "wording.toml"
+    wording.write_text('q01 = "Licensed wording of question one?"\nq02 = "Two?"\n')
+    call_command(
+        "load_questionnaire_wording", "dash", "1", str(wording), "--source", "Test licence"
+    )
+    q = Questionnaire.objects.get(code="dash", version=1)
+    assert q.wording["q02"] == "Two?" and q.wording_source == "Test licence"
+    wording.write_text('q77 = "No such question"\n')
+    with pytest.raises(CommandError, match="q77"):
+        call_command("load_questionnaire_wording", "dash", "1", str(wording))

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import duckdb
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from saferhub.analytics.geography import population_for
 from saferhub.audit.rules import Operation
 from saferhub.audit.services import Actor, audit_record
+from saferhub.cases.extensions import TimelineEntry
 from saferhub.marac import rules
 from saferhub.marac.access import (
     can_read_minutes,
@@ -244,3 +246,34 @@ def data_form(
         payload={"start": start.isoformat(), "end": end.isoformat(), "cases": form.cases},
     )
     return DataFormView(partnership, form, volume, population)
+
+
+def visible_referral_dates(actor: AnyUser, person_id: int) -> list[tuple[int, datetime.date]]:
+    """(referral id, referred on) of the person's MARAC referrals as a victim that the actor
+    may see: the source of part A's "MARAC referral in the last 12 months" flag
+    (cases.extensions.register_marac_referrals)."""
+    return list(
+        referrals_visible_to(actor)
+        .filter(victim_id=person_id)
+        .order_by("-referred_on")
+        .values_list("pk", "referred_on")
+    )
+
+
+def timeline_for_person(actor: AnyUser, person_id: int) -> list[TimelineEntry]:
+    """The person's MARAC referrals the actor may see, for the person page's timeline."""
+    return [
+        TimelineEntry(
+            occurred_at=timezone.make_aware(
+                datetime.datetime.combine(r.referred_on, datetime.time(9))
+            ),
+            kind="MARAC referral",
+            title=f"Referred to MARAC by {r.referring_organisation.name}"
+            + (" (repeat)" if r.is_repeat else ""),
+            url=reverse("marac:referral-detail", args=[r.pk]),
+            detail=r.get_criterion_display(),
+        )
+        for r in referrals_visible_to(actor)
+        .filter(victim_id=person_id)
+        .select_related("referring_organisation")
+    ]

@@ -436,3 +436,9 @@ def minutes_save(
         payload={"held": meeting.status == MaracMeeting.Status.HELD, "version": meeting.version},
     )
     return meeting
+
+
+def move_to_survivor(survivor_id: int, duplicate_id: int) -> None:
+    """Merge hook (cases.extensions): the duplicate's MARAC referrals now name the survivor,
+    so repeat detection sees the whole history; inside the merge's transaction."""
+    MaracReferral.objects.filter(victim_id=duplicate_id).update(victim_id=survivor_id)

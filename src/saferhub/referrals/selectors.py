@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Value, When
+from django.urls import reverse
 
 from saferhub.audit.rules import Operation
 from saferhub.audit.services import Actor, audit_record
-from saferhub.organisations.access import membership_of
+from saferhub.cases.extensions import TimelineEntry
+from saferhub.organisations.access import AnyUser, membership_of
 from saferhub.referrals.access import referrals_visible_to
 from saferhub.referrals.models import Referral
 from saferhub.referrals.rules import Status
@@ -64,3 +66,19 @@ def referral_detail(*, actor: Actor, referral: Referral, purpose: str) -> Referr
         purpose=purpose,
     )
     return referral
+
+
+def timeline_for_person(actor: AnyUser, person_id: int) -> list[TimelineEntry]:
+    """Referrals about the person that the actor's organisation sent or received."""
+    return [
+        TimelineEntry(
+            occurred_at=r.sent_at,
+            kind="Referral",
+            title=f"{r.get_service_display()}: {r.from_organisation.name} to {r.to_organisation.name}",
+            url=reverse("referrals:detail", args=[r.pk]),
+            detail=r.get_status_display(),
+        )
+        for r in referrals_visible_to(actor)
+        .filter(person_id=person_id)
+        .select_related("from_organisation", "to_organisation")
+    ]

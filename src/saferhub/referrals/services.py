@@ -232,3 +232,8 @@ def referral_decide(
         payload={"decision": referral.status},
     )
     return referral
+
+
+def move_to_survivor(survivor_id: int, duplicate_id: int) -> None:
+    """Merge hook (cases.extensions): the duplicate's referrals now name the survivor."""
+    Referral.objects.filter(person_id=duplicate_id).update(person_id=survivor_id)

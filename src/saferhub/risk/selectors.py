@@ -8,10 +8,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from saferhub.audit.rules import Operation
 from saferhub.audit.services import Actor, audit_record
+from saferhub.cases.extensions import TimelineEntry
 from saferhub.cases.models import Case
 from saferhub.incidents.access import incidents_visible_to
 from saferhub.incidents.models import Incident
@@ -207,3 +209,18 @@ def people_to_assess(*, actor: Actor, case: Case, purpose: str) -> list[tuple[in
         payload={"people": [pk for pk, _ in people]},
     )
     return people
+
+
+def timeline_for_person(actor: Actor, person_id: int) -> list[TimelineEntry]:
+    """The person's risk assessments the actor may see, for the person page's timeline
+    (registered with cases.extensions; the person page audits its own view)."""
+    return [
+        TimelineEntry(
+            occurred_at=a.assessed_at,
+            kind="DASH assessment" if a.kind == Assessment.Kind.DASH else "ASB risk assessment",
+            title=f"Graded {a.get_grade_display()}",
+            url=reverse("risk:assessment-detail", args=[a.pk]),
+            detail=f"Case {a.case.reference}",
+        )
+        for a in assessments_visible_to(actor).filter(person_id=person_id).select_related("case")
+    ]

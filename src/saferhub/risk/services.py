@@ -306,3 +306,9 @@ def risk_settings_change(
         payload=dict(values),
     )
     return stored
+
+
+def move_to_survivor(survivor_id: int, duplicate_id: int) -> None:
+    """Merge hook (cases.extensions): the duplicate's assessments now belong to the survivor,
+    inside the merge's own transaction and audit event."""
+    Assessment.objects.filter(person_id=duplicate_id).update(person_id=survivor_id)
