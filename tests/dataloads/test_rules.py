@@ -101,3 +101,11 @@ def test_final_status_and_progress() -> None:
     assert rules.progress_percent(9, 3) == 100
     assert rules.megabytes(500 * 1024 * 1024) == "500 MB"
     assert rules.megabytes(1536 * 1024) == "1.5 MB"
+
+
+def test_a_load_that_looks_stuck() -> None:
+    assert not rules.looks_stuck("queued", 60)
+    assert rules.looks_stuck("queued", 600)
+    assert not rules.looks_stuck("running", 600)
+    assert rules.looks_stuck("running", 3600)
+    assert not rules.looks_stuck("succeeded", 10**6)

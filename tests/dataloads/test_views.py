@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,10 @@ def test_an_analyst_uploads_sees_progress_then_the_report(signed_in: Any) -> Non
     poll = client.get(f"/data/loads/{load.pk}/progress", HTTP_HX_REQUEST="true")
     assert poll.status_code == 200 and "Waiting for the loader to start" in poll.content.decode()
     assert client.get(f"/data/loads/{load.pk}/progress").status_code == 302
+    assert "may not be running" not in page
+    DataLoad.objects.filter(pk=load.pk).update(updated_at=load.updated_at - timedelta(minutes=5))
+    page = client.get(response["Location"]).content.decode()
+    assert "The background loader may not be running" in page
     run_worker()
     poll = client.get(f"/data/loads/{load.pk}/progress", HTTP_HX_REQUEST="true")
     assert poll["HX-Redirect"] == f"/data/loads/{load.pk}/"

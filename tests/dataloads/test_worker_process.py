@@ -119,6 +119,10 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path(SAFERHUB).exists(), reason="needs the installed saferhub command")
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="uses its own SQLite file: the SQLite pass runs it",
+)
 def test_the_worker_process_loads_uploads_and_saferhub_run_starts_and_stops_it(
     tmp_path: Path,
 ) -> None:

@@ -28,7 +28,7 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     data_files = MultipleFileField(
-        label="Upload data files",
+        label="Files to load",
         required=False,
         help_text="police.uk files (.csv or .csv.gz), police.uk monthly archives (.zip) or "
         "partner data files (.csv). You can select several files at once.",

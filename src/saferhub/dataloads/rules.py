@@ -159,6 +159,20 @@ def final_status(statuses: Iterable[str]) -> FinalStatus:
     return "refused" if seen and all(s == "refused" for s in seen) else "succeeded"
 
 
+QUEUED_TOO_LONG_SECONDS = 120
+RUNNING_SILENT_TOO_LONG_SECONDS = 30 * 60
+
+
+def looks_stuck(status: str, seconds_since_update: float) -> bool:
+    """A load queued for minutes (no worker is running?) or running with no progress for
+    half an hour (the worker stopped?): the page says so rather than waiting in silence."""
+    if status == "queued":
+        return seconds_since_update > QUEUED_TOO_LONG_SECONDS
+    if status == "running":
+        return seconds_since_update > RUNNING_SILENT_TOO_LONG_SECONDS
+    return False
+
+
 def progress_percent(done: int, total: int) -> int:
     """Whole percent done, 0 to 100 (0 while the total is not known)."""
     if total <= 0:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from saferhub.dataloads import rules, selectors, services
 from saferhub.dataloads.forms import UploadForm
@@ -64,9 +65,11 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _progress_context(load: DataLoad) -> dict[str, object]:
+    since = (timezone.now() - load.updated_at).total_seconds()
     return {
         "load": load,
         "percent": rules.progress_percent(load.progress_done, load.progress_total),
+        "stuck": rules.looks_stuck(load.status, since),
     }
 
 
