@@ -36,6 +36,7 @@ import threading
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
@@ -119,7 +120,7 @@ def setup_django(data_dir: Path, warehouse: Path) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def create_partnership() -> tuple[object, str]:
+def create_partnership() -> tuple[Any, str]:
     from saferhub.organisations import services
     from saferhub.organisations.models import Organisation, Partnership
     from saferhub.organisations.rules import Role
@@ -184,10 +185,10 @@ def main() -> None:
         started = time.perf_counter()
         run = scorecard_run_for(
             partnership=board, period=choice.period, period_type=choice.period_type
-        )  # type: ignore[arg-type]
+        )
         uncached.append(time.perf_counter() - started)
     results_per_run = len(run.results)
-    scorecard_run_for(partnership=board, period=default.period, period_type=default.period_type)  # type: ignore[arg-type]
+    scorecard_run_for(partnership=board, period=default.period, period_type=default.period_type)
 
     # 2. gunicorn as `saferhub run` starts it.
     port = free_port()
@@ -217,7 +218,7 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
-        path = f"/performance/{board.slug}/?period={default.value}"  # type: ignore[attr-defined]
+        path = f"/performance/{board.slug}/?period={default.value}"
         sessions = []
         for _ in range(args.users):
             session = Session(port)
@@ -265,7 +266,7 @@ def main() -> None:
             started = time.perf_counter()
             status, _, _ = sessions[0].request(
                 "GET",
-                f"/performance/{board.slug}/?{urlencode({'period': choice.value})}",  # type: ignore[attr-defined]
+                f"/performance/{board.slug}/?{urlencode({'period': choice.value})}",
             )
             uncached_http.append(time.perf_counter() - started)
             if status != 200:

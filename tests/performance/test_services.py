@@ -87,8 +87,9 @@ def test_period_without_data_says_what_is_missing(
     client, _ = signed_in(Role.ANALYST)
     # The chooser offers only periods with data; a run for an older period still explains.
     from saferhub.performance import selectors
+    from saferhub.performance.services import indicator_set
 
-    block = selectors._blocks(run, selectors.indicator_set(), run.area_codes)[0]
+    block = selectors._blocks(run, indicator_set(), run.area_codes)[0]
     assert block.missing and any(
         "no police.uk data loaded for lindenshire" in m for m in block.missing
     )
