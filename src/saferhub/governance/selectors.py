@@ -31,6 +31,9 @@ def person_viewers(*, actor: AnyUser, person: Person, purpose: str) -> list[Reco
     """Who has viewed or been given the person's records (owned by the actor's
     organisation), with their purpose and the time, newest first. The caller has checked
     the actor is a supervisor of the owning organisation; the look-up is itself audited."""
+    events = record_access_events(
+        owner_organisation_id=person.owner_organisation_id, subject_id=str(person.pk)
+    )
     audit_record(
         actor=actor,
         action="person.viewers_viewed",
@@ -41,9 +44,7 @@ def person_viewers(*, actor: AnyUser, person: Person, purpose: str) -> list[Reco
         subject_id=person.pk,
         purpose=purpose,
     )
-    return record_access_events(
-        owner_organisation_id=person.owner_organisation_id, subject_id=str(person.pk)
-    )
+    return events
 
 
 def retention_years(organisation: Organisation) -> int:
