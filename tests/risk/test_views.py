@@ -1,0 +1,88 @@
+"""Risk pages: a member who may see the case but not risk detail sees the grade only; the
+assessment page is audited with the purpose given; bad input on the forms."""
+
+from typing import Any
+
+import pytest
+from tests.risk.factories import da_case, dash_answers
+
+from saferhub.audit.models import AuditEvent
+from saferhub.cases.purpose import purpose_scope, remember_purpose
+from saferhub.organisations import rules as org_rules
+from saferhub.organisations.rules import Capability, Role
+from saferhub.risk import services
+from saferhub.risk.rules import Grade
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(client: Any, member: Any, case_id: int) -> None:
+    client.force_login(member.user)
+    session = client.session
+    remember_purpose(session, purpose_scope("case", case_id), "Supervision")
+    session.save()
+
+
+def test_grade_only_without_risk_detail(client: Any, make_member: Any, monkeypatch: Any) -> None:
+    worker = make_member(Role.CASEWORKER)
+    da, victim, *_ = da_case(worker)
+    a = services.assessment_create(
+        actor=worker.user,
+        case=da,
+        person=victim,
+        kind="dash",
+        answers=dash_answers(11),
+        judged_grade=Grade.HIGH,
+        judgement_reasons="Secret reasons about the household",
+    )
+    _open(client, worker, da.pk)
+    full = client.get(f"/risk/assessments/{a.pk}/")
+    assert b"Secret reasons" in full.content and b"Answers" in full.content
+    # a role that may see case files but not risk detail (none ships today; the rule holds)
+    reduced = dict(org_rules.ROLE_CAPABILITIES)
+    reduced[Role.CASEWORKER] = reduced[Role.CASEWORKER] - {Capability.VIEW_RISK_DETAIL}
+    monkeypatch.setattr(org_rules, "ROLE_CAPABILITIES", reduced)
+    partial = client.get(f"/risk/assessments/{a.pk}/")
+    assert partial.status_code == 200
+    assert b"High" in partial.content
+    assert (
+        b"Secret reasons" not in partial.content
+        and b"Injury from this incident" not in partial.content
+    )
+    assert b"grade only" in partial.content
+    events = AuditEvent.objects.filter(action="assessment.viewed").order_by("pk")
+    assert [e.payload["detail"] for e in events] == [True, False]
+    assert {e.purpose for e in events} == {"Supervision"}
+
+
+def test_judgement_without_reasons_and_bad_numbers(client: Any, make_member: Any) -> None:
+    worker = make_member(Role.CASEWORKER)
+    da, victim, *_ = da_case(worker)
+    _open(client, worker, da.pk)
+    data = {
+        "person": victim.pk,
+        "children_in_household": "two",
+        "judged_grade": "high",
+        **dash_answers(4),
+    }
+    response = client.post(f"/risk/cases/{da.pk}/dash/new", data)
+    assert response.status_code == 200
+    assert b"Number of children must be a whole number" in response.content
+    assert b"Enter the reasons for raising the grade" in response.content
+    assert response.content.startswith(b"<!DOCTYPE html>") and b"<title>Error:" in response.content
+
+
+def test_community_trigger_page(client: Any, make_member: Any) -> None:
+    worker = make_member(Role.CASEWORKER)
+    _da, victim, *_ = da_case(worker)
+    client.force_login(worker.user)
+    session = client.session
+    remember_purpose(session, purpose_scope("person", victim.pk), "Managing this case")
+    session.save()
+    response = client.get(f"/risk/people/{victim.pk}/community-trigger")
+    assert response.status_code == 200 and b"Threshold not met" in response.content
+    response = client.get(
+        f"/risk/people/{victim.pk}/community-trigger",
+        {"application_on_0": "31", "application_on_1": "2", "application_on_2": "2026"},
+    )
+    assert b"must be a real date" in response.content
