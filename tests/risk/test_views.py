@@ -86,3 +86,42 @@ def test_community_trigger_page(client: Any, make_member: Any) -> None:
         {"application_on_0": "31", "application_on_1": "2", "application_on_2": "2026"},
     )
     assert b"must be a real date" in response.content
+
+
+def test_partnership_administrators_change_thresholds(
+    client: Any, make_member: Any, partnership: Any
+) -> None:
+    from saferhub.risk.models import RiskSettings
+
+    admin = make_member(Role.PARTNERSHIP_ADMINISTRATOR)
+    client.force_login(admin.user)
+    page = client.get("/risk/settings")
+    assert page.status_code == 200 and b"DASH: High from this many yes answers" in page.content
+    values = {
+        "dash_medium_from": "8",
+        "dash_high_from": "12",
+        "asb_medium_from": "12",
+        "asb_high_from": "22",
+        "asb_review_days_high": "7",
+        "asb_review_days_medium": "28",
+        "asb_review_days_standard": "56",
+        "trigger_complaints": "3",
+        "trigger_complaint_within_months": "1",
+        "trigger_application_within_months": "6",
+        "version": "1",
+        "partnership": partnership.pk,
+    }
+    assert client.post("/risk/settings", values).status_code == 302
+    stored = RiskSettings.objects.get(partnership=partnership)
+    assert (stored.dash_high_from, stored.asb_review_days_high, stored.trigger_hate_counts) == (
+        12,
+        7,
+        False,
+    )
+    stale = client.post("/risk/settings", {**values, "dash_high_from": "13"})
+    assert b"Someone else changed these settings" in stale.content
+    backwards = client.post("/risk/settings", {**values, "dash_high_from": "5", "version": "2"})
+    assert b"must be more than the medium" in backwards.content
+    worker = make_member(Role.CASEWORKER)
+    client.force_login(worker.user)
+    assert client.get("/risk/settings").status_code == 403

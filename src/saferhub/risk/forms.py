@@ -115,3 +115,55 @@ class TriggerForm(forms.Form):
         help_text="For example, 27 3 2026. Leave blank for today",
         required=False,
     )
+
+
+SETTINGS_LABELS: dict[str, tuple[str, str]] = {
+    "dash_medium_from": ("DASH: Medium from this many yes answers", "Default 10"),
+    "dash_high_from": ("DASH: High from this many yes answers", "Default 14"),
+    "asb_medium_from": ("ASB risk: Medium from this score", "Default 12"),
+    "asb_high_from": ("ASB risk: High from this score", "Default 22"),
+    "asb_review_days_high": ("Days between reviews of a High risk ASB case", "Default 14"),
+    "asb_review_days_medium": ("Days between reviews of a Medium risk ASB case", "Default 28"),
+    "asb_review_days_standard": ("Days between reviews of a Standard risk ASB case", "Default 56"),
+    "trigger_complaints": ("Community Trigger: qualifying complaints needed", "Default 3"),
+    "trigger_complaint_within_months": (
+        "Community Trigger: months from the behaviour to the complaint",
+        "Default 1",
+    ),
+    "trigger_application_within_months": (
+        "Community Trigger: months from the complaint to the application",
+        "Default 6",
+    ),
+}
+
+
+class RiskSettingsForm(forms.Form):
+    """A partnership's thresholds, review intervals and Community Trigger rules."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (label, hint) in SETTINGS_LABELS.items():
+            self.fields[name] = forms.IntegerField(
+                label=label,
+                help_text=hint,
+                min_value=1,
+                max_value=365,
+                error_messages={
+                    "required": f"Enter {label[0].lower()}{label[1:]}",
+                    "invalid": f"{label} must be a whole number",
+                    "min_value": f"{label} must be 1 or more",
+                    "max_value": f"{label} must be 365 or fewer",
+                },
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
+                ),
+            )
+        self.fields["trigger_hate_counts"] = forms.BooleanField(
+            label="Community Trigger: any qualifying hate-motivated complaint meets the threshold",
+            required=False,
+        )
+
+    def values(self) -> dict[str, int | bool]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

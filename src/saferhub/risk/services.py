@@ -31,6 +31,9 @@ QUESTIONNAIRE_DIR = Path(__file__).resolve().parent / "questionnaires"
 KIND_QUESTIONNAIRE = {Assessment.Kind.DASH: "dash", Assessment.Kind.ASB: "asb-victim"}
 
 
+SETTINGS_FIELDS = tuple(rules.Thresholds.__dataclass_fields__)
+
+
 class StaleEditError(Exception):
     """Someone else saved the same record first."""
 
@@ -279,7 +282,8 @@ def risk_settings_change(
     membership = require_capability(actor, Capability.ADMINISTER_PARTNERSHIP)
     if not partnership.organisations.filter(pk=membership.organisation_id).exists():
         raise PermissionDenied("not a member of this partnership")
-    stored, _ = RiskSettings.objects.select_for_update().get_or_create(partnership=partnership)
+    RiskSettings.objects.get_or_create(partnership=partnership)
+    stored = RiskSettings.objects.select_for_update().get(partnership=partnership)
     if stored.version != version:
         raise StaleEditError("Someone else changed these settings while you were editing")
     unknown = set(values) - set(rules.Thresholds.__dataclass_fields__)

@@ -6,6 +6,7 @@ from saferhub.risk import views
 
 app_name = "risk"
 urlpatterns = [
+    path("settings", views.risk_settings, name="settings"),
     path("cases/<int:case_id>/", views.case_assessments, name="case-assessments"),
     path("cases/<int:case_id>/dash/new", views.assessment_new, {"kind": "dash"}, name="dash-new"),
     path("cases/<int:case_id>/asb/new", views.assessment_new, {"kind": "asb"}, name="asb-new"),

@@ -3,18 +3,22 @@ the Community Trigger check on a person. Thin: access, purpose, selector or serv
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from saferhub.cases.access import access_case
 from saferhub.cases.purpose import purpose_for
+from saferhub.organisations.access import require_capability
+from saferhub.organisations.models import Partnership
+from saferhub.organisations.rules import Capability
 from saferhub.people.access import access_person
 from saferhub.people.models import Person
 from saferhub.risk import selectors, services
 from saferhub.risk.access import access_assessment, access_case_to_assess
-from saferhub.risk.forms import AssessmentForm, TriggerForm
-from saferhub.risk.models import Assessment
+from saferhub.risk.forms import AssessmentForm, RiskSettingsForm, TriggerForm
+from saferhub.risk.models import Assessment, RiskSettings
 
 
 def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
@@ -93,4 +97,46 @@ def community_trigger(request: HttpRequest, person_id: int) -> HttpResponse:
         )
     return render(
         request, "risk/community_trigger.html", {"person": person, "form": form, "check": check}
+    )
+
+
+def risk_settings(request: HttpRequest) -> HttpResponse:
+    """A partnership's risk thresholds, review intervals and Community Trigger rules
+    (partnership administrators of an organisation in it; ?partnership= when several)."""
+    membership = require_capability(request.user, Capability.ADMINISTER_PARTNERSHIP)
+    partnerships = Partnership.objects.filter(organisations=membership.organisation_id)
+    chosen = request.GET.get("partnership") or request.POST.get("partnership")
+    try:
+        partnership = partnerships.get(pk=int(chosen)) if chosen else partnerships.first()
+    except (ValueError, Partnership.DoesNotExist):
+        raise Http404("No such partnership") from None
+    if partnership is None:
+        raise Http404("No partnership")
+    stored = RiskSettings.objects.filter(partnership=partnership).first() or RiskSettings(
+        partnership=partnership
+    )
+    initial = {f: getattr(stored, f) for f in services.SETTINGS_FIELDS}
+    initial["version"] = stored.version
+    form = RiskSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_settings_change(
+                actor=request.user,
+                partnership=partnership,
+                values=form.values(),
+                version=form.cleaned_data["version"],
+            )
+        except services.StaleEditError as error:
+            form.add_error(None, f"{error}. Nothing was saved: reload the page and try again")
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, "Risk settings saved")
+            return redirect(f"{request.path}?partnership={partnership.pk}")
+    return render(
+        request,
+        "risk/settings.html",
+        {"form": form, "partnership": partnership, "partnerships": partnerships},
     )
