@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("MARAC", "marac:home", Capability.VIEW_PERSONAL_RECORDS),
     ("Performance", "performance:index", Capability.VIEW_PERFORMANCE),
     ("Members", "organisations:member-list", Capability.MANAGE_MEMBERS),
+    ("Risk settings", "risk:settings", Capability.ADMINISTER_PARTNERSHIP),
     ("Casework figures", "casework_mi:figures", Capability.SUPERVISE_CASES),
     ("Governance", "governance:index", Capability.VIEW_PERSONAL_RECORDS),
     ("Audit", "audit:search", Capability.VIEW_AUDIT),
