@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, str, Capability | None]] = [
     ("Referrals", "referrals:inbox", Capability.VIEW_PERSONAL_RECORDS),
     ("MARAC", "marac:home", Capability.VIEW_PERSONAL_RECORDS),
     ("Performance", "performance:index", Capability.VIEW_PERFORMANCE),
+    ("Reports", "reports:index", Capability.VIEW_PERFORMANCE),
     ("Members", "organisations:member-list", Capability.MANAGE_MEMBERS),
     ("Risk settings", "risk:settings", Capability.ADMINISTER_PARTNERSHIP),
     ("Casework figures", "casework_mi:figures", Capability.SUPERVISE_CASES),
