@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from saferhub.organisations.access import has_capability, membership_of
+from saferhub.organisations.access import AnyUser, has_capability, membership_of
 from saferhub.organisations.rules import Capability
 from saferhub.sharing.access import can_share
 
@@ -20,9 +20,11 @@ def governance_links(context: dict[str, Any], record_type: str, record: Any) -> 
     """Links to the record's shares, and for a person who viewed them and their subject
     access export, for the members allowed to use each page."""
     request = context.get("request")
-    user = getattr(request, "user", None)
     links: list[tuple[str, str]] = []
-    membership = membership_of(user) if user is not None else None
+    user: AnyUser | None = getattr(request, "user", None)
+    if user is None:
+        return {"links": links}
+    membership = membership_of(user)
     if membership is None:
         return {"links": links}
     owner_id = getattr(record, "owner_organisation_id", None)
