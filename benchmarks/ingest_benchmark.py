@@ -2,14 +2,16 @@
 
 Measured side by side in the same run, on the same files:
 
-* ``saferhub``  - load_police_uk into a fresh warehouse (decompress, sha256, header checks,
-  SQL validation, insert, quarantine accounting, crime_count, the ONS geography join);
+* ``saferhub``  - load_police_uk into a fresh warehouse (sha256 of each file as given, header
+  checks, decompression, SQL validation of every row, the write to the on-disk street_crime
+  table, quarantine accounting, crime_count, the ONS geography join, COMMIT);
 * ``pandas``    - a straightforward script: pandas.read_csv of every file, concat, to_parquet;
 * ``raw read``  - DuckDB read_csv of the same files with the schema given and sniffing off,
   every column touched (the practical limit of reading the bytes at all).
 
 Data sets: generated police.uk-format files (several million rows, real ONS LSOAs) and the real
-shared files in ../shared/data/police-uk. Medians of --repeat runs. Run:
+shared files in ../shared/data/police-uk. Medians of --repeat runs; the machine's load average
+is printed before and after each data set, since the cores may be shared. Run:
 
     .venv/bin/python benchmarks/ingest_benchmark.py [--rows-per-file 60000] [--repeat 3]
 """
@@ -104,6 +106,14 @@ def measure(
     return rows, median
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (other work on the same cores)."""
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows-per-file", type=int, default=60_000)
@@ -134,12 +144,13 @@ def main() -> None:
             f"{platform.python_version()}, duckdb {duckdb.__version__}, pandas {pd.__version__}"
         )
         for label, files in (("generated", generated), ("real shared files", real)):
-            print(f"\n{label}: {len(files)} gzip files")
+            print(f"\n{label}: {len(files)} gzip files (load average {_load()})")
             _, ours = measure("saferhub", run_saferhub, files, work, args.repeat)
             _, panda = measure("pandas", run_pandas, files, work, args.repeat)
             _, raw = measure("raw read", run_raw, files, work, args.repeat)
             print(
                 f"  saferhub vs pandas: {panda / ours:.2f}x   saferhub vs raw read: {raw / ours:.2f}x"
+                f"   (load average {_load()})"
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)

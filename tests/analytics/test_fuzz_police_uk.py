@@ -148,6 +148,17 @@ def test_truncated_csv_loses_only_its_cut_last_line(tmp_path: Path) -> None:
     assert "wrong column count" in _quarantine(con)[0][1]
 
 
+def test_a_quote_left_open_accounts_for_every_line_it_swallows(tmp_path: Path) -> None:
+    lines = [POLICE_UK_HEADER, street_line(), '"', *_good(2), 'a,"b', street_line()]
+    con, report, _ = _load(tmp_path, ("\n".join(lines) + "\n").encode())
+    outcome = report.files[0]
+    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (6, 2, 4)
+    found = _quarantine(con)
+    assert [line for line, _ in found] == [3, 4, 5, 6]
+    assert all(reason.startswith("malformed CSV") for _, reason in found)
+    assert "left open on line 3" in found[1][1]
+
+
 def test_unknown_force_and_bad_name_are_refused(tmp_path: Path) -> None:
     body = (POLICE_UK_HEADER + "\n" + street_line() + "\n").encode()
     _, report, _ = _load(tmp_path, body, "2020-01-atlantis-street.csv")

@@ -303,9 +303,20 @@ def _collect_rejects(
     found: dict[str, list[tuple[int, str, str]]] = {}
     not_utf8: set[str] = set()
     for path, line, error_type, message, raw, encoding in rows:
-        found.setdefault(str(path), []).append(
-            (int(line), _reject_reason(str(error_type), str(message)), str(raw or "").strip())
-        )
+        entries = found.setdefault(str(path), [])
+        # A quote left open swallows the following lines into this one rejected "row"
+        # (police.uk never quotes a line break): each swallowed line is quarantined too.
+        first, *swallowed = str(raw or "").split("\n")
+        entries.append((int(line), _reject_reason(str(error_type), str(message)), first.strip()))
+        for offset, text in enumerate(swallowed, start=1):
+            if text.rstrip("\r") != "":
+                entries.append(
+                    (
+                        int(line) + offset,
+                        f"malformed CSV: inside a quoted field left open on line {line}",
+                        text.strip(),
+                    )
+                )
         if encoding:
             not_utf8.add(str(path))
     return found, not_utf8
@@ -325,9 +336,13 @@ def _exact_sql_rejects(
         f"""
         CREATE TEMP TABLE _stage AS
         SELECT {fmt.reason_sql} AS _reason
-        FROM (SELECT *, CAST($month AS DATE) AS _file_month FROM {source})
+        FROM (SELECT *, $month AS _file_month_text FROM {source})
         """,  # noqa: S608 - the format's SQL is fixed text, values are bound
-        {"paths": [str(prepared.read_path)], "columns": columns, "month": prepared.month},
+        {
+            "paths": [str(prepared.read_path)],
+            "columns": columns,
+            "month": prepared.month.strftime("%Y-%m"),
+        },
     )
     _drop_rejects(con)
     bad = con.execute(
@@ -381,10 +396,12 @@ def _load_group(
             FROM (
                 SELECT *, ({fmt.reason_sql}) AS _reason
                 FROM (
-                    SELECT r.*, f.file_id AS _file_id, f.month AS _file_month, f.force AS _force
+                    SELECT r.*, f.file_id AS _file_id, f.month AS _file_month,
+                           f.month_text AS _file_month_text, f.force AS _force
                     FROM {source} r JOIN (
                         SELECT unnest($paths) AS path, unnest($ids) AS file_id,
-                               unnest($months::DATE[]) AS month, unnest($forces) AS force
+                               unnest($months::DATE[]) AS month, unnest($texts) AS month_text,
+                               unnest($forces) AS force
                     ) f ON r.filename = f.path
                 )
             )
@@ -394,6 +411,7 @@ def _load_group(
                 "columns": columns,
                 "ids": [p.file_id for p in group],
                 "months": [p.month for p in group],
+                "texts": [p.month.strftime("%Y-%m") for p in group],
                 "forces": [p.force for p in group],
             },
         )

@@ -50,11 +50,12 @@ _LON_MIN, _LON_MAX, _LAT_MIN, _LAT_MAX = -9.0, 3.0, 49.0, 61.0
 
 _MONTH_CHECKS = """
     WHEN "Month" IS NULL THEN 'bad month: empty'
-    WHEN NOT regexp_full_match("Month", '[0-9]{4}-(0[1-9]|1[0-2])')
+    WHEN "Month" <> _file_month_text
+        AND NOT regexp_full_match("Month", '[0-9]{4}-(0[1-9]|1[0-2])')
         THEN 'bad month: ''' || "Month" || ''' is not a YYYY-MM month'
-    WHEN "Month" <> strftime(_file_month, '%Y-%m')
+    WHEN "Month" <> _file_month_text
         THEN 'month not matching file name: row says ' || "Month" || ', file name says '
-             || strftime(_file_month, '%Y-%m')
+             || _file_month_text
 """
 
 
@@ -90,7 +91,9 @@ class PoliceUkFormat:
     columns: tuple[str, ...]
     table: str
     reason_sql: str
-    """A CASE expression: NULL for a good row, else the quarantine reason."""
+    """A CASE expression: NULL for a good row, else the quarantine reason. Besides the CSV
+    columns it uses ``_file_month_text``, the file name's month as ``YYYY-MM`` (cheaper per
+    row than formatting a date)."""
     select_sql: str
     """The warehouse columns (after file_id, month, force) computed from the CSV columns.
 
@@ -188,9 +191,9 @@ STOP_AND_SEARCH = PoliceUkFormat(
     reason_sql=f"""CASE
         WHEN "Date" IS NULL THEN 'bad date: empty'
         WHEN {_SS_DATE} IS NULL THEN 'bad date: ''' || "Date" || ''' is not a date and time'
-        WHEN strftime({_SS_DATE}, '%Y-%m') <> strftime(_file_month, '%Y-%m')
+        WHEN strftime({_SS_DATE}, '%Y-%m') <> _file_month_text
             THEN 'month not matching file name: row dated ' || "Date" || ', file name says '
-                 || strftime(_file_month, '%Y-%m')
+                 || _file_month_text
         {_coordinate_checks('"Longitude"', '"Latitude"')}
         {_bool_check('"Part of a policing operation"')}
         {_bool_check('"Outcome linked to object of search"')}
