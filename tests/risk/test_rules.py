@@ -149,7 +149,7 @@ def test_marac_criterion_follows_how_the_grade_became_high() -> None:
 def test_review_intervals() -> None:
     assert review_days_for(Grade.HIGH) == 14
     assert review_days_for(Grade.MEDIUM) == 28
-    assert review_days_for(Grade.STANDARD) == 56
+    assert review_days_for(Grade.STANDARD) == 28
     assert review_days_for(Grade.HIGH, Thresholds(asb_review_days_high=7)) == 7
 
 

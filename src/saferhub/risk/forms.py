@@ -124,7 +124,10 @@ SETTINGS_LABELS: dict[str, tuple[str, str]] = {
     "asb_high_from": ("ASB risk: High from this score", "Default 22"),
     "asb_review_days_high": ("Days between reviews of a High risk ASB case", "Default 14"),
     "asb_review_days_medium": ("Days between reviews of a Medium risk ASB case", "Default 28"),
-    "asb_review_days_standard": ("Days between reviews of a Standard risk ASB case", "Default 56"),
+    "asb_review_days_standard": (
+        "Days between reviews of a Standard risk ASB case",
+        "Default 28, the ASB case type’s usual interval",
+    ),
     "trigger_complaints": ("Community Trigger: qualifying complaints needed", "Default 3"),
     "trigger_complaint_within_months": (
         "Community Trigger: months from the behaviour to the complaint",

@@ -240,7 +240,7 @@ class Thresholds:
     asb_high_from: int = 22
     asb_review_days_high: int = 14
     asb_review_days_medium: int = 28
-    asb_review_days_standard: int = 56
+    asb_review_days_standard: int = 28
     trigger_complaints: int = 3
     trigger_complaint_within_months: int = 1
     trigger_application_within_months: int = 6
@@ -252,7 +252,7 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 def review_days_for(grade: Grade, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> int:
     """Days until an ASB case's next review after an assessment: High 14, Medium 28 by
-    default; Standard cases keep a longer default cycle."""
+    default; Standard cases keep the ASB case type’s usual 28 days."""
     return {
         Grade.HIGH: thresholds.asb_review_days_high,
         Grade.MEDIUM: thresholds.asb_review_days_medium,
