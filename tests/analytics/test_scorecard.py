@@ -361,3 +361,19 @@ def test_series_limits_varying_within_a_year_are_kept_month_by_month(
     monkeypatch.setattr(module, "control_limits", drifting)
     (result,) = scorecard(con, "Alpha", resolve_period("2022-Q1"), INDICATORS.only(["burglary"]))
     assert len(set(result.series.centre)) == 24
+
+
+def test_garbage_collector_state_is_restored(con: duckdb.DuckDBPyConnection) -> None:
+    import gc
+
+    geography = load_geography(con)
+    periods = [resolve_period("2022-Q1")]
+    assert gc.isenabled()
+    assert compute_scorecards(con, geography.of_type("csp"), periods, INDICATORS)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        compute_scorecards(con, geography.of_type("csp"), periods, INDICATORS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
