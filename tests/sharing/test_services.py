@@ -143,7 +143,10 @@ def test_only_organisations_of_the_partnership_other_than_the_owner(
     owner = make_member(Role.CASEWORKER)
     alex = records.person(owner)
     outsider = org_services.organisation_create(
-        actor=None, name="Elsewhere Council", kind=Organisation.Kind.DISTRICT_COUNCIL
+        actor=None,
+        name="Elsewhere Council",
+        kind=Organisation.Kind.DISTRICT_COUNCIL,
+        partnerships=[],
     )
     for to in (organisations["own"], outsider):
         with pytest.raises(ValidationError) as error:
