@@ -169,3 +169,35 @@ def test_asb_risk_form_and_referral_inbox(page: Page, make_member: Any) -> None:
     page.get_by_label("Accept").check()
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("Accepted")
+
+
+def test_data_form_trigger_and_settings_pages(page: Page, make_member: Any) -> None:
+    coordinator = make_member(Role.MARAC_COORDINATOR, "own")
+    admin = make_member(Role.PARTNERSHIP_ADMINISTRATOR, "own")
+    resident = person(coordinator, "Ira", "Pell")
+
+    sign_in(page, coordinator.user.username)
+    page.goto("/marac/data-form")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Show figures").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the start of the period")
+    assert axe_violations(page) == []
+    fill_date(page, "start", 1, 4, 2026)
+    fill_date(page, "end", 30, 6, 2026)
+    page.get_by_label("Adult women in the area (optional)").fill("52000")
+    page.get_by_role("button", name="Show figures").click()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Cases discussed")
+    assert axe_violations(page) == []
+
+    page.goto(f"/risk/people/{resident.pk}/community-trigger")
+    give_purpose(page)
+    expect(page.locator(".govuk-inset-text")).to_contain_text("Threshold not met")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, admin.user.username)
+    page.get_by_role("link", name="Risk settings", exact=True).first.click()
+    page.get_by_label("DASH: High from this many yes answers").fill("9")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must be more than the medium")
+    assert axe_violations(page) == []
