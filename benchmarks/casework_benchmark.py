@@ -494,9 +494,9 @@ def generate(
                 vulnerabilities, phone, email, address, postcode, safe_contact_instructions,
                 created_at, created_by_id, updated_at, version, family_norm, family_key, given_key)
             SELECT CASE WHEN g %% 2 = 0 THEN %(own)s ELSE %(other)s END, gn.given, fn.family,
-                date '1940-01-01' + ((g * 7919) %% 27000), 'not_known', '', '', false, '', '',
+                date '1940-01-01' + ((g * 7919) %% 27000)::int, 'not_known', '', '', false, '', '',
                 '', '', '', '', '', now(), %(user)s, now(), 1, fn.fnorm, fn.fkey, gn.gkey
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(1::bigint, %(n)s) AS g
             JOIN g_names gn ON gn.i = g %% %(gcount)s
             JOIN f_names fn ON fn.i = (g / %(gcount)s + g * 31) %% %(fcount)s
             """,
@@ -520,7 +520,7 @@ def generate(
             SELECT CASE WHEN g %% 2 = 0 THEN %(own)s ELSE %(other)s END, 'Place ' || g,
                 g || ' High Street', 'LE' || (g %% 20 + 1) || ' ' || (g %% 9 + 1) || 'AB', '',
                 '', '', '', '', now(), %(user)s
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(1::bigint, %(n)s) AS g
             """,
             {"own": own_id, "other": other_id, "user": user_id, "n": places},
         )
@@ -534,11 +534,11 @@ def generate(
                 category, hate_strand, markers, narrative, place_id, created_at, created_by_id)
             SELECT CASE WHEN g %% 2 = 0 THEN %(own)s ELSE %(other)s END, 'REF' || g,
                 now() - ((g * 37) %% 1095) * interval '1 day' - (g %% 86400) * interval '1 second',
-                (%(cats)s::text[])[1 + g %% %(ncat)s],
+                (%(cats)s::text[])[(1 + g %% %(ncat)s)::int],
                 CASE WHEN g %% %(ncat)s = %(ncat)s - 1 THEN 'race' ELSE '' END,
                 '[]'::jsonb, 'Synthetic narrative', %(place_min)s + (g * 13) %% %(places)s,
                 now(), %(user)s
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(1::bigint, %(n)s) AS g
             """,
             {
                 "own": own_id,
@@ -578,12 +578,12 @@ def generate(
             INSERT INTO cases_case (case_type, reference, title, summary, owner_organisation_id,
                 lead_officer_id, status, opened_at, outcome, closure_notes, created_by_id, version,
                 review_interval_reason)
-            SELECT (ARRAY['asb','domestic_abuse','complex'])[1 + g %% 3], 'BENCH-' || g,
+            SELECT (ARRAY['asb','domestic_abuse','complex'])[(1 + g %% 3)::int], 'BENCH-' || g,
                 'Synthetic case ' || g, 'Synthetic summary',
                 CASE WHEN g %% 2 = 0 THEN %(own)s ELSE %(other)s END, %(user)s,
                 CASE WHEN g %% 5 = 0 THEN 'closed' ELSE 'open' END,
                 now() - ((g * 11) %% 900) * interval '1 day', '', '', %(user)s, 1, ''
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(1::bigint, %(n)s) AS g
             """,
             {"own": own_id, "other": other_id, "user": user_id, "n": cases},
         )
@@ -655,10 +655,13 @@ def naive_timings(
     from django.http import Http404
 
     from saferhub.cases.access import access_case
+    from saferhub.cases.flags import person_flags
+    from saferhub.cases.selectors import case_detail, case_people, person_timeline
     from saferhub.incidents.access import access_incident
     from saferhub.incidents.models import Incident
     from saferhub.people.access import access_person, people_visible_to
     from saferhub.people.matching import Candidate, Entered, NameRecord, best_matches
+    from saferhub.people.selectors import known_person_candidates, people_search, person_detail
 
     user = get_user_model().objects.get(username=username)
     out: dict[str, list[float]] = defaultdict(list)
@@ -708,6 +711,26 @@ def naive_timings(
         out["known-person check (naive: wildcard scan, score all)"].append(
             time.perf_counter() - started
         )
+
+        # The same reads as SaferHub does them, in-process, for a like-for-like comparison.
+        started = time.perf_counter()
+        person_detail(actor=user, person_id=person_id, purpose="Benchmark")
+        person_flags(actor=user, person_id=person_id)
+        person_timeline(actor=user, person_id=person_id)
+        out["person page reads (SaferHub selectors)"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        case = case_detail(actor=user, case_id=case_id, purpose="Benchmark")
+        for pid, *_ in case_people(actor=user, case=case):
+            person_flags(actor=user, person_id=pid)
+        out["case page reads (SaferHub selectors)"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        list(people_search(actor=user, text=family, page=1).object_list)
+        out["search (SaferHub: indexed prefix on normalised name)"].append(
+            time.perf_counter() - started
+        )
+        started = time.perf_counter()
+        known_person_candidates(actor=user, given_name="William", family_name=family)
+        out["known-person check (SaferHub: blocking keys)"].append(time.perf_counter() - started)
     return out
 
 
@@ -898,7 +921,7 @@ def main() -> None:
             f"  {labels[kind]:<22} n={len(ms):>4}  p50 {statistics.median(ms):6.0f} ms  "
             f"p95 {percentile(ms, 0.95):6.0f} ms  p99 {percentile(ms, 0.99):6.0f} ms  max {max(ms):6.0f} ms"
         )
-    print("Naive versions, in-process, same database, one at a time:")
+    print("In-process, same database, one at a time (naive beside SaferHub's own reads):")
     for label, values in naive.items():
         ms = [v * 1000 for v in values]
         print(
