@@ -17,6 +17,7 @@ from saferhub.analytics.geography import population_for
 from saferhub.audit.rules import Operation
 from saferhub.audit.services import Actor, audit_record
 from saferhub.cases.extensions import TimelineEntry
+from saferhub.cases.models import Case
 from saferhub.marac import rules
 from saferhub.marac.access import (
     can_read_minutes,
@@ -277,3 +278,25 @@ def timeline_for_person(actor: AnyUser, person_id: int) -> list[TimelineEntry]:
         .filter(victim_id=person_id)
         .select_related("referring_organisation")
     ]
+
+
+def case_people_for_referral(*, actor: Actor, case: Case, purpose: str) -> list[tuple[int, str]]:
+    """The case's people (id, "name (role)") offered as the victim on the MARAC referral
+    form; audited as a consultation of the case."""
+    people = [
+        (link.person_id, f"{link.person.full_name} ({link.role})")
+        for link in case.case_people.select_related("person")
+        .filter(person__erased_at__isnull=True)
+        .order_by("person__family_name", "person__given_name")
+    ]
+    audit_record(
+        actor=actor,
+        action="marac_referral.form_viewed",
+        operation=Operation.CONSULTATION,
+        target_type="case",
+        target_id=case.pk,
+        record_owner_organisation_id=case.owner_organisation_id,
+        purpose=purpose,
+        payload={"people": [pk for pk, _ in people]},
+    )
+    return people

@@ -76,10 +76,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     purpose = purpose_for(request, "case", case.pk)
     if isinstance(purpose, HttpResponse):
         return purpose
-    people = [
-        (link.person_id, f"{link.person.full_name} ({link.role})")
-        for link in case.case_people.select_related("person").order_by("person__family_name")
-    ]
+    people = selectors.case_people_for_referral(actor=request.user, case=case, purpose=purpose)
     partnerships = [
         (p.pk, p.name) for p in Partnership.objects.filter(organisations=case.owner_organisation_id)
     ]

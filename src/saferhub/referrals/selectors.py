@@ -13,6 +13,7 @@ from saferhub.audit.rules import Operation
 from saferhub.audit.services import Actor, audit_record
 from saferhub.cases.extensions import TimelineEntry
 from saferhub.organisations.access import AnyUser, membership_of
+from saferhub.people.models import Person
 from saferhub.referrals.access import referrals_visible_to
 from saferhub.referrals.models import Referral
 from saferhub.referrals.rules import Status
@@ -82,3 +83,18 @@ def timeline_for_person(actor: AnyUser, person_id: int) -> list[TimelineEntry]:
         .filter(person_id=person_id)
         .select_related("from_organisation", "to_organisation")
     ]
+
+
+def person_for_referral(*, actor: Actor, person: Person, purpose: str) -> Person:
+    """The person named on the referral form, audited as a consultation of their record."""
+    audit_record(
+        actor=actor,
+        action="referral.form_viewed",
+        operation=Operation.CONSULTATION,
+        target_type="person",
+        target_id=person.pk,
+        record_owner_organisation_id=person.owner_organisation_id,
+        subject_id=person.pk,
+        purpose=purpose,
+    )
+    return person

@@ -46,6 +46,8 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     purpose = purpose_for(request, "person", person.pk, case_id=case.pk if case else None)
     if isinstance(purpose, HttpResponse):
         return purpose
+    if request.method == "GET":
+        selectors.person_for_referral(actor=request.user, person=person, purpose=purpose)
     organisations = list(
         Organisation.objects.filter(partnerships__organisations=membership.organisation_id)
         .exclude(pk=membership.organisation_id)
