@@ -260,3 +260,29 @@ def test_hooks_feed_flags_timeline_and_merges(make_member: Any) -> None:
     extensions.run_merge_hooks(victim.pk, duplicate.pk)
     referral.refresh_from_db()
     assert referral.victim_id == victim.pk
+
+
+def test_potential_escalation_is_suggested_from_visible_incidents(make_member: Any) -> None:
+    from saferhub.incidents.models import Incident, Involvement
+
+    worker = make_member(Role.CASEWORKER, "own")
+    police = make_member(Role.CASEWORKER, "other")
+    da, victim, *_ = da_case(worker)  # one domestic abuse incident already
+
+    def incident(owner: Any, days_ago: int) -> None:
+        created = Incident.objects.create(
+            owner_organisation=owner.organisation,
+            occurred_at=timezone.now() - days_ago * DAY,
+            category="crime:Violence and sexual offences",
+            markers=["domestic_abuse"],
+            created_by=owner.user,
+        )
+        Involvement.objects.create(incident=created, person=victim, role="victim")
+
+    incident(worker, 100)
+    incident(police, 50)  # not shared: does not count for the worker
+    assert selectors.escalation_on_case(actor=worker.user, case=da) == []
+    incident(worker, 400)  # more than 12 months ago
+    assert selectors.escalation_on_case(actor=worker.user, case=da) == []
+    incident(worker, 200)
+    assert selectors.escalation_on_case(actor=worker.user, case=da) == ["Dana Hollis"]

@@ -18,6 +18,8 @@ from saferhub.audit.rules import Operation
 from saferhub.audit.services import Actor, audit_record
 from saferhub.cases.extensions import TimelineEntry
 from saferhub.cases.models import Case
+from saferhub.incidents.access import incidents_visible_to
+from saferhub.incidents.rules import is_domestic_abuse
 from saferhub.marac import rules
 from saferhub.marac.access import (
     can_read_minutes,
@@ -300,3 +302,28 @@ def case_people_for_referral(*, actor: Actor, case: Case, purpose: str) -> list[
         payload={"people": [pk for pk, _ in people]},
     )
     return people
+
+
+def escalation_on_case(
+    *, actor: AnyUser, case: Case, today: datetime.date | None = None
+) -> list[str]:
+    """Names of the case's victims with enough domestic abuse incidents in the last 12
+    months, among the incidents the actor may see, to meet the potential escalation
+    criterion (marac.rules.potential_escalation: 3 by default). Suggests the criterion on
+    the referral form; the officer decides."""
+    today = today or timezone.localdate()
+    since = timezone.make_aware(
+        datetime.datetime.combine(add_months(today, -12), datetime.time.min)
+    )
+    names: list[str] = []
+    for link in case.case_people.select_related("person").filter(role="victim"):
+        dates = [
+            timezone.localtime(i.occurred_at).date()
+            for i in incidents_visible_to(actor)
+            .filter(involvements__person_id=link.person_id, occurred_at__gte=since)
+            .distinct()
+            if is_domestic_abuse(i.category, i.markers or [])
+        ]
+        if rules.potential_escalation(dates, on=today):
+            names.append(link.person.full_name)
+    return names

@@ -80,7 +80,10 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     partnerships = [
         (p.pk, p.name) for p in Partnership.objects.filter(organisations=case.owner_organisation_id)
     ]
+    escalation = selectors.escalation_on_case(actor=request.user, case=case)
     initial: dict[str, Any] = {"referred_on": timezone.localdate()}
+    if escalation:
+        initial["criterion"] = "potential_escalation"
     if len(partnerships) == 1:
         initial["partnership"] = partnerships[0][0]
     if assessment is not None:
@@ -121,7 +124,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "marac/referral_form.html",
-        {"form": form, "case": case, "assessment": assessment},
+        {"form": form, "case": case, "assessment": assessment, "escalation": escalation},
     )
 
 
