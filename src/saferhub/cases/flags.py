@@ -137,9 +137,13 @@ def person_flags(
     """The flags on a person the member may see, from the records the member may see."""
     today = today or timezone.localdate()
     rule_set = flag_rules_for(actor)
+    involved = list(
+        Incident.people.through.objects.filter(person_id=person_id).values_list(
+            "incident_id", flat=True
+        )[:5000]
+    )
     incidents = incidents_visible_to(actor).filter(
-        occurred_at__gte=_since(rule_set, today),
-        pk__in=Incident.people.through.objects.filter(person_id=person_id).values("incident_id"),
+        occurred_at__gte=_since(rule_set, today), pk__in=involved
     )
     facts = _facts(incidents)
     shown: list[ShownFlag] = []
@@ -183,14 +187,21 @@ def _known_elsewhere(actor: AnyUser, person_ids: list[int]) -> ShownFlag | None:
     membership = membership_of(actor)
     if membership is None:
         return None
-    contacts = (
+    # The person's open cases held elsewhere (a handful), then which of those the member may
+    # see: never a NOT IN over every case the member may see.
+    links = list(
         CasePerson.objects.filter(person_id__in=person_ids, case__status__in=OPEN_STATUSES)
         .exclude(case__owner_organisation_id=membership.organisation_id)
-        .exclude(case_id__in=cases_visible_to(actor).values("pk"))
-        .values_list("case__owner_organisation__name", flat=True)
-        .distinct()
+        .values_list("case_id", "case__owner_organisation__name")
     )
-    flag = rules.known_elsewhere_flag(contacts)
+    if not links:
+        return None
+    visible = set(
+        cases_visible_to(actor)
+        .filter(pk__in=[case_id for case_id, _ in links])
+        .values_list("pk", flat=True)
+    )
+    flag = rules.known_elsewhere_flag(name for case_id, name in links if case_id not in visible)
     return ShownFlag(flag.kind.value, flag.label, flag.explanation, ()) if flag else None
 
 

@@ -58,7 +58,8 @@ def case_detail(*, actor: Actor, case_id: int, purpose: str, tab: str = "summary
 
 def case_people(*, actor: Actor, case: Case) -> list[tuple[int, str, str, str]]:
     """(person id, name, role, date of birth text) of the case's people the actor may see."""
-    visible = people_visible_to(actor).values("pk")
+    linked = list(case.case_people.values_list("person_id", flat=True))
+    visible = list(people_visible_to(actor).filter(pk__in=linked).values_list("pk", flat=True))
     return [
         (
             link.person_id,
@@ -75,7 +76,8 @@ def case_people(*, actor: Actor, case: Case) -> list[tuple[int, str, str, str]]:
 def case_incidents(*, actor: Actor, case: Case) -> list[Incident]:
     """The case's incidents the actor may see, newest first."""
     return list(
-        case.incidents.filter(pk__in=incidents_visible_to(actor).values("pk"))
+        incidents_visible_to(actor)
+        .filter(pk__in=list(case.incidents.values_list("pk", flat=True)[:5000]))
         .select_related("owner_organisation")
         .order_by("-occurred_at")
     )
@@ -83,7 +85,8 @@ def case_incidents(*, actor: Actor, case: Case) -> list[Incident]:
 
 def case_places(*, actor: Actor, case: Case) -> list[Place]:
     """The case's places the actor may see."""
-    return list(case.places.filter(pk__in=places_visible_to(actor).values("pk")))
+    linked = list(case.places.values_list("pk", flat=True))
+    return list(places_visible_to(actor).filter(pk__in=linked))
 
 
 def case_document_for_download(
@@ -195,7 +198,11 @@ def person_timeline(*, actor: Actor, person_id: int, limit: int = 200) -> list[T
     incidents = (
         incidents_visible_to(actor)
         .filter(
-            pk__in=Incident.people.through.objects.filter(person_id=person_id).values("incident_id")
+            pk__in=list(
+                Incident.people.through.objects.filter(person_id=person_id).values_list(
+                    "incident_id", flat=True
+                )[:5000]
+            )
         )
         .select_related("owner_organisation")
         .order_by("-occurred_at")[:limit]

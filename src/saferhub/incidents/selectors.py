@@ -35,7 +35,8 @@ def incident_detail(*, actor: Actor, incident_id: int, purpose: str) -> Incident
 
 def involvements_visible(*, actor: Actor, incident: Incident) -> list[Involvement]:
     """The incident's people the actor may see (others are left out, not counted)."""
-    visible_ids = people_visible_to(actor).values("pk")
+    linked = list(incident.involvements.values_list("person_id", flat=True))
+    visible_ids = list(people_visible_to(actor).filter(pk__in=linked).values_list("pk", flat=True))
     return list(
         incident.involvements.filter(person_id__in=visible_ids)
         .select_related("person")
