@@ -987,15 +987,23 @@ def _compute_scorecards(
         ]
     )  # [period, years]: the first month of each
     period_axis = np.arange(n_periods)[:, None]
+    years_in_series = int(segment.max()) + 1  # at most 3 for 24 months
+    year_lengths = per_period([tuple(int((row == s).sum()) for s in range(3)) for row in segment])
 
     def limit_tuples(values: FloatArray) -> list[tuple[float, ...]]:
         rounded = np.round(values, 6)
         per_year = rounded[:, :, period_axis, segment_start]
-        if np.array_equal(per_year[:, :, period_axis, segment], rounded, equal_nan=True):
-            shared = per_year.astype(object)[:, :, period_axis, segment]
-        else:
-            shared = rounded.astype(object)
-        return list(map(tuple, flat(shared).tolist()))
+        shared = years_in_series <= 3 and np.array_equal(
+            per_year[:, :, period_axis, segment], rounded, equal_nan=True
+        )
+        if not shared:  # month by month
+            return list(map(tuple, flat(rounded.astype(object)).tolist()))
+        padding = [(0, 0)] * 3 + [(0, 3 - years_in_series)]
+        firsts = flat(np.pad(per_year, padding, constant_values=np.nan)).tolist()
+        return [
+            (v[0],) * n[0] + (v[1],) * n[1] + (v[2],) * n[2]
+            for v, n in zip(firsts, year_lengths, strict=True)
+        ]
 
     month_missing = np.isnan(counts[target_pos])  # [target, indicator, month]
     month_counts = np.where(month_missing, 0.0, counts[target_pos]).astype(np.int64).astype(object)
