@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from tests.conftest import PASSWORD
 
 from saferhub.audit.models import AuditEvent
 from saferhub.organisations.rules import Role
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

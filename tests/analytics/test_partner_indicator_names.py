@@ -4,9 +4,9 @@ docs/partner-data.md tells partners to send: every one matches rows of the docum
 import csv
 
 import pytest
-from tests.conftest import REPO_ROOT
 
 from saferhub.analytics.indicators import load_indicators
+from tests.conftest import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "docs" / "examples" / "partner-example.csv"
 

@@ -12,6 +12,7 @@ import django.contrib.staticfiles.handlers as staticfiles_handlers
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from playwright.sync_api import Browser, Page, sync_playwright
+
 from tests.conftest import REPO_ROOT
 
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"

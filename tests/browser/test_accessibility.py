@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.conftest import axe_violations
-from tests.conftest import PASSWORD
 
 from saferhub.organisations.rules import Role
+from tests.browser.conftest import axe_violations
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from tests.browser.conftest import axe_violations
-from tests.conftest import PASSWORD
 
 from saferhub.cases.models import Case
 from saferhub.incidents.models import Incident
 from saferhub.organisations.rules import Role
 from saferhub.people import services as people_services
 from saferhub.people.models import Person
+from tests.browser.conftest import axe_violations
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+
+from saferhub.organisations.rules import Role
 from tests.browser.conftest import axe_violations
 from tests.browser.test_accessibility import sign_in
 from tests.dataloads.conftest import PARTNER_CSV, run_worker, street_csv
-
-from saferhub.organisations.rules import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from tests.browser.conftest import axe_violations
-from tests.browser.test_accessibility import sign_in
-from tests.sharing import records
 
 from saferhub.cases.models import Case
 from saferhub.incidents.models import Incident
 from saferhub.organisations.rules import Role
 from saferhub.people.models import Person
+from tests.browser.conftest import axe_violations
+from tests.browser.test_accessibility import sign_in
+from tests.sharing import records
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+
+from saferhub.organisations.rules import Role
 from tests.browser.conftest import axe_violations
 from tests.conftest import PASSWORD
 from tests.risk.factories import case, da_case, person
-
-from saferhub.organisations.rules import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.conftest import axe_violations
-from tests.conftest import PASSWORD
 
 from saferhub.organisations.rules import Role
 from saferhub.performance.demo_warehouse import build_demo_warehouse
+from tests.browser.conftest import axe_violations
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
-from tests.browser.conftest import axe_violations
-from tests.browser.test_accessibility import sign_in
-from tests.reports.conftest import alpha, warehouse_path  # noqa: F401 - fixtures
 
 from saferhub.organisations.rules import Role
 from saferhub.reports import services
+from tests.browser.conftest import axe_violations
+from tests.browser.test_accessibility import sign_in
+from tests.reports.conftest import alpha, warehouse_path  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

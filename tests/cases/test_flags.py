@@ -4,13 +4,13 @@ another agency" names only the organisation and is audited as a disclosure."""
 from typing import Any
 
 import pytest
-from tests.cases import factories as f
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases.flags import person_flags, place_flags
 from saferhub.cases.models import PartnershipFlagRules
 from saferhub.organisations.rules import Role
 from saferhub.places import services as place_services
+from tests.cases import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils import timezone
-from tests.cases import factories as f
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases import services
@@ -19,6 +18,7 @@ from saferhub.organisations.rules import Role
 from saferhub.people import services as people_services
 from saferhub.people.models import MergeProposal, Person
 from saferhub.sharing.models import AccessLevel
+from tests.cases import factories as f
 
 pytestmark = pytest.mark.django_db
 

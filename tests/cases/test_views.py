@@ -11,8 +11,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from tests.cases import factories as f
-from tests.conftest import PASSWORD
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases.models import Case
@@ -21,6 +19,8 @@ from saferhub.incidents.models import Incident
 from saferhub.organisations.rules import Capability, Role, role_can
 from saferhub.people.models import Person
 from saferhub.places import services as place_services
+from tests.cases import factories as f
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

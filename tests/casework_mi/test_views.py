@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from tests.sharing import records
 
 from saferhub.cases.models import CaseReview
 from saferhub.organisations.rules import Capability, Role, role_can
 from saferhub.sharing.models import RecordShare
+from tests.sharing import records
 
 pytestmark = pytest.mark.django_db
 

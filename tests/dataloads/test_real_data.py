@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.dataloads.conftest import run_worker, upload, warehouse_rows
 
 from saferhub.dataloads.models import DataLoad
 from saferhub.organisations.rules import Role
 from saferhub.performance.warehouse import current_inputs, read_only
+from tests.dataloads.conftest import run_worker, upload, warehouse_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from tests.dataloads.conftest import PARTNER_CSV, gz, street_csv, zipped
 
 from saferhub.dataloads import rules
+from tests.dataloads.conftest import PARTNER_CSV, gz, street_csv, zipped
 
 MB = 1024 * 1024
 

@@ -9,6 +9,13 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_tasks_db.models import DBTaskResult
+
+from saferhub.audit.models import AuditEvent
+from saferhub.dataloads import loading, services
+from saferhub.dataloads.models import DataLoad, QuarantinedRow
+from saferhub.organisations.rules import Role
+from saferhub.performance import services as performance_services
+from saferhub.performance.warehouse import current_inputs, fingerprint, read_only
 from tests.dataloads.conftest import (
     PARTNER_CSV,
     gz,
@@ -18,13 +25,6 @@ from tests.dataloads.conftest import (
     warehouse_rows,
     zipped,
 )
-
-from saferhub.audit.models import AuditEvent
-from saferhub.dataloads import loading, services
-from saferhub.dataloads.models import DataLoad, QuarantinedRow
-from saferhub.organisations.rules import Role
-from saferhub.performance import services as performance_services
-from saferhub.performance.warehouse import current_inputs, fingerprint, read_only
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
+
+from saferhub.dataloads.models import DataLoad
+from saferhub.organisations.rules import Role
 from tests.conftest import PASSWORD
 from tests.dataloads.conftest import (
     PARTNER_CSV,
@@ -18,9 +21,6 @@ from tests.dataloads.conftest import (
     upload,
     warehouse_rows,
 )
-
-from saferhub.dataloads.models import DataLoad
-from saferhub.organisations.rules import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import REPO_ROOT
 from tests.dataloads.conftest import street_csv
 

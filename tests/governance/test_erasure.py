@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Count
 from django.utils import timezone
-from tests.sharing import records
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases.models import Case, CaseDocument, CaseNote
@@ -21,6 +20,7 @@ from saferhub.incidents.models import Incident, Involvement
 from saferhub.organisations.rules import Role
 from saferhub.people.access import people_visible_to
 from saferhub.people.models import Person, PersonName
+from tests.sharing import records
 
 pytestmark = pytest.mark.django_db
 

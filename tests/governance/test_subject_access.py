@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from tests.sharing import records
 
 from saferhub.audit.models import AuditEvent
 from saferhub.governance import rendering, services
 from saferhub.organisations.rules import Role
 from saferhub.sharing.models import RecordShare
+from tests.sharing import records
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from tests.sharing import records
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases.purpose import purpose_scope, remember_purpose
@@ -17,6 +16,7 @@ from saferhub.governance import selectors
 from saferhub.organisations.rules import Role
 from saferhub.people.selectors import person_detail
 from saferhub.sharing.models import RecordShare
+from tests.sharing import records
 
 pytestmark = pytest.mark.django_db
 

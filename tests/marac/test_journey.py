@@ -5,8 +5,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from tests.conftest import PASSWORD
-from tests.risk.factories import da_case, dash_answers
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases.access import cases_visible_to
@@ -17,6 +15,8 @@ from saferhub.people.access import people_visible_to
 from saferhub.referrals.models import Referral
 from saferhub.risk.models import Assessment
 from saferhub.sharing.models import RecordShare
+from tests.conftest import PASSWORD
+from tests.risk.factories import da_case, dash_answers
 
 pytestmark = pytest.mark.django_db
 

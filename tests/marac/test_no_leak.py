@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from tests.risk.factories import da_case, dash_answers
 
 from saferhub.cases.purpose import purpose_scope, remember_purpose
 from saferhub.marac import services as marac_services
@@ -22,6 +21,7 @@ from saferhub.organisations.rules import Capability, Role, role_can
 from saferhub.referrals import services as referral_services
 from saferhub.risk import services as risk_services
 from saferhub.sharing.models import AccessLevel, LegalBasis, RecordShare
+from tests.risk.factories import da_case, dash_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ import duckdb
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from tests.risk.factories import da_case, dash_answers, person
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases import extensions
@@ -20,6 +19,7 @@ from saferhub.marac.models import MaracReferral
 from saferhub.organisations.rules import Role
 from saferhub.risk import services as risk_services
 from saferhub.sharing.models import RecordShare
+from tests.risk.factories import da_case, dash_answers, person
 
 pytestmark = pytest.mark.django_db
 

@@ -72,9 +72,8 @@ def lindenshire(db: None, organisations: dict[str, Any], partnership: Any) -> di
 @pytest.fixture
 def member_in(lindenshire: dict[str, Any]) -> Callable[..., Any]:
     """member_in(role, organisation) -> Membership of any organisation, password PASSWORD."""
-    from tests.conftest import PASSWORD
-
     from saferhub.organisations import services
+    from tests.conftest import PASSWORD
 
     counter = iter(range(1, 10_000))
 

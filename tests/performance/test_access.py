@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.conftest import PASSWORD
 
 from saferhub.organisations.rules import Capability as C
 from saferhub.organisations.rules import Role, role_can
 from saferhub.performance import rules
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from tests.risk.factories import da_case, person
 
 from saferhub.audit.models import AuditEvent
 from saferhub.organisations.rules import Role
@@ -14,6 +13,7 @@ from saferhub.referrals import services
 from saferhub.referrals.access import referrals_visible_to
 from saferhub.referrals.models import Referral
 from saferhub.sharing.models import RecordShare
+from tests.risk.factories import da_case, person
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.analytics import scorecard_warehouse
 
 PERIOD = "2022-Q2"

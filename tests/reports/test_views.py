@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from tests.conftest import PASSWORD
 
 from saferhub.organisations import services as organisation_services
 from saferhub.organisations.models import Partnership
 from saferhub.organisations.rules import Role
 from saferhub.reports import services
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 TOKEN = "2022-Q2"

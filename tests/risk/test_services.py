@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from tests.risk.factories import asb_answers, case, da_case, dash_answers, person
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases.models import CaseReview
@@ -16,6 +15,7 @@ from saferhub.organisations.rules import Role
 from saferhub.risk import selectors, services
 from saferhub.risk.models import Assessment, Questionnaire, RiskSettings
 from saferhub.risk.rules import Grade
+from tests.risk.factories import asb_answers, case, da_case, dash_answers, person
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ assessment page is audited with the purpose given; bad input on the forms."""
 from typing import Any
 
 import pytest
-from tests.risk.factories import da_case, dash_answers
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases.purpose import purpose_scope, remember_purpose
@@ -12,6 +11,7 @@ from saferhub.organisations import rules as org_rules
 from saferhub.organisations.rules import Capability, Role
 from saferhub.risk import services
 from saferhub.risk.rules import Grade
+from tests.risk.factories import da_case, dash_answers
 
 pytestmark = pytest.mark.django_db
 

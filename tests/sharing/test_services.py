@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from tests.sharing import records
 
 from saferhub.audit.models import AuditEvent
 from saferhub.cases.access import cases_visible_to
@@ -22,6 +21,7 @@ from saferhub.places.access import places_visible_to
 from saferhub.sharing import services
 from saferhub.sharing.models import RecordShare
 from saferhub.sharing.registry import access_record
+from tests.sharing import records
 
 pytestmark = pytest.mark.django_db
 
