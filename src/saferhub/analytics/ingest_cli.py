@@ -224,10 +224,11 @@ def counts(by: str, fmt: str, geography_version: int | None, warehouse_path: Pat
     con = _open(warehouse_path)
     try:
         header, rows = count_crimes(con, levels, geography_version=geography_version)
+        missing = missing_months(con)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    missing = missing_months(con)
-    con.close()
+    finally:
+        con.close()
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(header)
