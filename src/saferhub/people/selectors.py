@@ -51,27 +51,32 @@ class PossibleMatch:
     match: Match
 
 
-def _candidate_query(entered: Entered) -> Q | None:
+def _candidate_blocks(entered: Entered) -> list[Q]:
+    """One indexed look-up per blocking key (each uses its own index; an OR of them would
+    let the planner fall back to scanning every person)."""
     family_key = phonetic_key(entered.family_name)
     keys = given_keys(entered.given_name)
     dates = dates_to_block_on(entered.date_of_birth)
-    clauses: list[Q] = []
+    blocks: list[Q] = []
     if family_key and keys:
-        clauses.append(Q(family_key=family_key, given_key__in=keys))
-        other_names = PersonName.objects.filter(
-            family_key=family_key, given_key__in=[*keys, ""]
-        ).values("person_id")
-        clauses.append(Q(pk__in=other_names))
+        blocks.append(Q(family_key=family_key, given_key__in=keys))
     elif family_key:
-        clauses.append(Q(family_key=family_key))
+        blocks.append(Q(family_key=family_key))
     if dates:
-        clauses.append(Q(date_of_birth__in=dates))
-    if not clauses:
-        return None
-    query = clauses[0]
-    for clause in clauses[1:]:
-        query |= clause
-    return query
+        blocks.append(Q(date_of_birth__in=dates))
+    return blocks
+
+
+def _other_name_people(entered: Entered) -> list[int]:
+    family_key = phonetic_key(entered.family_name)
+    keys = given_keys(entered.given_name)
+    if not (family_key and keys):
+        return []
+    return list(
+        PersonName.objects.filter(family_key=family_key, given_key__in=[*keys, ""]).values_list(
+            "person_id", flat=True
+        )[:MAX_BLOCK]
+    )
 
 
 @transaction.atomic
@@ -90,15 +95,20 @@ def known_person_candidates(
     """
     require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
     entered = Entered(given_name, family_name, date_of_birth)
-    query = _candidate_query(entered)
-    if query is None:
+    blocks = _candidate_blocks(entered)
+    other_names = _other_name_people(entered)
+    if not blocks and not other_names:
         return []
+    visible = people_visible_to(actor).exclude(pk__in=exclude_ids)
+    ids: set[int] = set()
+    for block in blocks:
+        ids.update(visible.filter(block).order_by().values_list("pk", flat=True)[:MAX_BLOCK])
+    if other_names:
+        ids.update(visible.filter(pk__in=other_names).values_list("pk", flat=True))
     people = list(
-        people_visible_to(actor)
-        .filter(query)
-        .exclude(pk__in=exclude_ids)
+        Person.objects.filter(pk__in=sorted(ids)[: MAX_BLOCK * 2])
+        .select_related("owner_organisation")
         .prefetch_related("other_names")
-        .order_by()[:MAX_BLOCK]
     )
     by_id = {p.pk: p for p in people}
     candidates = [
