@@ -129,12 +129,16 @@ def test_purpose_is_asked_first_and_audited(make_member: Any, world: dict[str, A
     first = client.get(f"/cases/{case_id}/")
     assert first.status_code == 302 and first["Location"].startswith("/purpose/")
     assert client.post(first["Location"], {"purpose": "Supervision"}).status_code == 302
-    assert client.get(f"/cases/{case_id}/").status_code == 200
+    case_page = client.get(f"/cases/{case_id}/")
+    assert case_page.status_code == 200
+    assert f'href="/sharing/case/{case_id}/"' in case_page.content.decode()
     event = AuditEvent.objects.filter(action="case.viewed").latest("id")
     assert event.purpose == "Supervision" and event.target_id == str(case_id)
     # a person seen through the case reuses the case's purpose
     person = world["own"]["person"]
-    assert client.get(f"/people/{person}/?case={case_id}").status_code == 200
+    person_page = client.get(f"/people/{person}/?case={case_id}")
+    assert person_page.status_code == 200
+    assert f'href="/sharing/person/{person}/"' in person_page.content.decode()
     assert AuditEvent.objects.filter(action="person.viewed").latest("id").purpose == "Supervision"
     # hidden records are a plain 404, never a purpose question
     assert client.get(f"/cases/{world['hidden']['case']}/").status_code == 404
