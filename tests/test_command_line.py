@@ -17,7 +17,13 @@ SAFERHUB = str(Path(sys.executable).parent / "saferhub")
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SAFERHUB_", "DATABASE_URL"))}
+    # A clean operator's environment: none of this test session's settings (the browser tests
+    # set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which production must never have).
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SAFERHUB_", "DATABASE_URL", "DJANGO_"))
+    }
     return subprocess.run(
         [SAFERHUB, *args],
         env={**base, **env},
