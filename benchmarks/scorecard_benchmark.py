@@ -345,6 +345,10 @@ def main() -> None:
         )
     print(f"ENGINE median {statistics.median(timings):.2f}s, peak RSS {peak_rss_mb():.0f} MB")
 
+    if args.pandas_years < 2:
+        print("pandas comparison skipped (--pandas-years below 2)")
+        return
+
     # pandas beside the engine, on the last `pandas_years` national years.
     sub_periods = quarters("2022-Q4", 4 * (args.pandas_years - 1))
     first_needed = min(p.year_earlier().first for p in sub_periods)
