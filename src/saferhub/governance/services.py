@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -85,7 +86,7 @@ def _check_erasure(
         raise ValidationError({"reason" if "reason" in problem else "__all__": problem})
 
 
-def _register(
+def _record_erasure(
     actor: Actor,
     *,
     record_type: str,
@@ -93,7 +94,10 @@ def _register(
     owner_id: int,
     reason: str,
     now: datetime.datetime,
+    subject_id: int | str = "",
+    payload: dict[str, Any] | None = None,
 ) -> None:
+    """Keep the erasure in the register and write its audit event (`<type>.erased`)."""
     Erasure.objects.create(
         record_type=record_type,
         record_id=record_id,
@@ -101,6 +105,17 @@ def _register(
         erased_at=now,
         erased_by=actor,  # type: ignore[misc]
         reason=reason.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action=f"{record_type}.erased",
+        operation=Operation.ERASURE,
+        target_type=record_type,
+        target_id=record_id,
+        record_owner_organisation_id=owner_id,
+        subject_id=subject_id,
+        purpose=reason.strip(),
+        payload=payload,
     )
 
 
@@ -161,23 +176,14 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> Person:
     person.erased_at = now
     person.version += 1
     person.save()
-    _register(
+    _record_erasure(
         actor,
         record_type="person",
         record_id=person.pk,
         owner_id=person.owner_organisation_id,
         reason=reason,
         now=now,
-    )
-    audit_record(
-        actor=actor,
-        action="person.erased",
-        operation=Operation.ERASURE,
-        target_type="person",
-        target_id=person.pk,
-        record_owner_organisation_id=person.owner_organisation_id,
         subject_id=person.pk,
-        purpose=reason.strip(),
         payload={"other_names_deleted": other_names},
     )
     return person
@@ -230,22 +236,13 @@ def case_erase(*, actor: Actor, case: Case, reason: str) -> Case:
     case.version += 1
     case.save()
     transaction.on_commit(_delete_files_after_commit(files))
-    _register(
+    _record_erasure(
         actor,
         record_type="case",
         record_id=case.pk,
         owner_id=case.owner_organisation_id,
         reason=reason,
         now=now,
-    )
-    audit_record(
-        actor=actor,
-        action="case.erased",
-        operation=Operation.ERASURE,
-        target_type="case",
-        target_id=case.pk,
-        record_owner_organisation_id=case.owner_organisation_id,
-        purpose=reason.strip(),
         payload=counts,
     )
     return case
@@ -274,22 +271,13 @@ def incident_erase(*, actor: Actor, incident: Incident, reason: str) -> Incident
     incident.narrative = ""
     incident.reference = ""
     incident.save(update_fields=["narrative", "reference"])
-    _register(
+    _record_erasure(
         actor,
         record_type="incident",
         record_id=incident.pk,
         owner_id=incident.owner_organisation_id,
         reason=reason,
         now=now,
-    )
-    audit_record(
-        actor=actor,
-        action="incident.erased",
-        operation=Operation.ERASURE,
-        target_type="incident",
-        target_id=incident.pk,
-        record_owner_organisation_id=incident.owner_organisation_id,
-        purpose=reason.strip(),
     )
     return incident
 
