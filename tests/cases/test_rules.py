@@ -148,8 +148,85 @@ def test_marac_flag() -> None:
     assert rules.marac_flag([], rules=r, today=TODAY) is None
     assert rules.marac_flag([(1, D(2025, 1, 1))], rules=r, today=TODAY) is None
     flag = rules.marac_flag([(1, D(2025, 9, 1)), (2, D(2026, 3, 2))], rules=r, today=TODAY)
-    assert flag is not None and flag.explanation == "Referred to MARAC on 2 March 2026"
-    assert flag.label == "MARAC referral in the last 12 months"
+    assert flag is not None
+    assert flag.explanation == "Referred to MARAC on 2 March 2026, within the last 12 months"
+    assert flag.label == "Recent MARAC referral"
+    # a shorter look-back set by the partnership
+    assert (
+        rules.marac_flag([(2, D(2026, 3, 2))], rules=FlagRules(marac_months=3), today=TODAY) is None
+    )
+    flag = rules.marac_flag([(2, D(2026, 3, 30))], rules=FlagRules(marac_months=3), today=TODAY)
+    assert flag is not None and flag.explanation.endswith("within the last 3 months")
+
+
+def test_windows_are_calendar_months() -> None:
+    assert rules.months_before(D(2026, 6, 30), 3) == D(2026, 3, 30)
+    assert rules.months_before(D(2026, 5, 31), 3) == D(2026, 2, 28)
+    assert rules.months_before(D(2024, 5, 31), 3) == D(2024, 2, 29)
+    assert rules.months_before(D(2026, 1, 15), 1) == D(2025, 12, 15)
+    assert rules.months_before(D(2026, 6, 30), 12) == D(2025, 6, 30)
+    # the first day of the window counts, the day before does not
+    r = FlagRules(repeat_victim_count=2, repeat_victim_months=1)
+    on_edge = [fact(1, 0), fact(2, 31)]  # 30 May 2026 is one month before 30 June
+    assert rules.repeat_victim_flag(1, on_edge, rules=r, today=TODAY) is not None
+    assert rules.repeat_victim_flag(1, [fact(1, 0), fact(2, 32)], rules=r, today=TODAY) is None
+    flag = rules.repeat_victim_flag(1, on_edge, rules=r, today=TODAY)
+    assert flag is not None and flag.explanation == "Victim of 2 ASB incidents in the last 1 month"
+
+
+def test_repeat_perpetrator_and_location_follow_the_partnership() -> None:
+    facts = [fact(i, i * 20, "crime:Criminal damage and arson", (2,), (1,), 7) for i in (1, 2)]
+    strict = FlagRules(repeat_perpetrator_count=2, repeat_location_count=2)
+    assert rules.repeat_perpetrator_flag(1, facts, rules=FlagRules(), today=TODAY) is None
+    assert rules.repeat_perpetrator_flag(1, facts, rules=strict, today=TODAY) is not None
+    assert rules.repeat_location_flag(7, facts, rules=strict, today=TODAY) is not None
+    short = FlagRules(repeat_location_count=2, repeat_location_months=1)
+    assert rules.repeat_location_flag(7, facts, rules=short, today=TODAY) is None
+    da = [fact(i, i * 100, "domestic_abuse", (1,), (9,)) for i in range(1, 4)]
+    assert rules.escalation_flags(1, da, rules=FlagRules(), today=TODAY)
+    assert rules.escalation_flags(1, da, rules=FlagRules(escalation_months=9), today=TODAY) == []
+    assert rules.escalation_flags(1, da, rules=FlagRules(escalation_count=4), today=TODAY) == []
+
+
+def valid_flag_values(**changes: object) -> dict[str, object]:
+    return {**{f: getattr(rules.DEFAULT_FLAG_RULES, f) for f in rules.FLAG_RULE_FIELDS}, **changes}
+
+
+def test_flag_settings_validation() -> None:
+    assert rules.flag_rules_problems(valid_flag_values()) == {}
+    assert (
+        rules.flag_rules_problems(valid_flag_values(repeat_victim_count=2, marac_months=36)) == {}
+    )
+    assert rules.flag_rules_problems(valid_flag_values(repeat_victim_count=1)) == {
+        "repeat_victim_count": "The number of ASB incidents for a repeat victim must be between 2 and 50"
+    }
+    assert rules.flag_rules_problems(valid_flag_values(escalation_count=51)) == {
+        "escalation_count": "The number of domestic abuse incidents for potential escalation "
+        "must be between 2 and 50"
+    }
+    assert rules.flag_rules_problems(valid_flag_values(repeat_location_months=0)) == {
+        "repeat_location_months": "The months for a repeat location must be between 1 and 36"
+    }
+    assert rules.flag_rules_problems(valid_flag_values(marac_months=37)) == {
+        "marac_months": "The months to look back for a MARAC referral must be between 1 and 36"
+    }
+    assert rules.flag_rules_problems(valid_flag_values(escalation_months=-3)) == {
+        "escalation_months": "The months for potential escalation must be between 1 and 36"
+    }
+    # missing, not whole numbers, and unknown names
+    missing = valid_flag_values()
+    del missing["repeat_perpetrator_months"]
+    assert rules.flag_rules_problems(missing) == {
+        "repeat_perpetrator_months": "Enter the months for a repeat perpetrator"
+    }
+    assert rules.flag_rules_problems(valid_flag_values(repeat_victim_months="3")) == {
+        "repeat_victim_months": "The months for a repeat victim must be a whole number, like 3"
+    }
+    assert rules.flag_rules_problems(valid_flag_values(repeat_victim_months=2.5)) != {}
+    assert rules.flag_rules_problems(valid_flag_values(repeat_victim_months=True)) != {}
+    assert set(rules.flag_rules_problems(valid_flag_values(repeat_victim_days=91))) == {
+        "repeat_victim_days"
+    }
 
 
 def test_known_elsewhere_names_only_the_organisation() -> None:
@@ -159,7 +236,7 @@ def test_known_elsewhere_names_only_the_organisation() -> None:
         flag is not None and flag.explanation == "Known to another agency: contact Council, Police"
     )
     assert flag.causes == ()
-    assert rules.DEFAULT_FLAG_RULES.longest_window == 365
+    assert rules.DEFAULT_FLAG_RULES.longest_window == 12
 
 
 @pytest.mark.parametrize(

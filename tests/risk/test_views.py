@@ -110,6 +110,17 @@ def test_partnership_administrators_change_thresholds(
         "trigger_application_within_months": "6",
         "version": "1",
         "partnership": partnership.pk,
+        # the automatic flag thresholds share the page (tests/risk/test_settings.py)
+        "flag_version": "1",
+        "repeat_victim_count": "3",
+        "repeat_victim_months": "3",
+        "repeat_perpetrator_count": "3",
+        "repeat_perpetrator_months": "12",
+        "repeat_location_count": "3",
+        "repeat_location_months": "3",
+        "escalation_count": "3",
+        "escalation_months": "12",
+        "marac_months": "12",
     }
     assert client.post("/risk/settings", values).status_code == 302
     stored = RiskSettings.objects.get(partnership=partnership)

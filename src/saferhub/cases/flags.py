@@ -65,8 +65,8 @@ class PersonFlags:
 
 
 def flag_rules_for(actor: AnyUser) -> FlagRules:
-    """The member's partnership's thresholds (the first partnership of their organisation
-    that set its own), else the defaults."""
+    """The member's partnership's thresholds (the first partnership of their organisation,
+    by name, that set its own: the same choice as the risk settings), else the defaults."""
     membership = membership_of(actor)
     if membership is None:
         return rules.DEFAULT_FLAG_RULES
@@ -74,12 +74,17 @@ def flag_rules_for(actor: AnyUser) -> FlagRules:
         PartnershipFlagRules.objects.filter(
             partnership__in=membership.organisation.partnerships.all()
         )
-        .order_by("partnership_id")
+        .order_by("partnership__name", "partnership_id")
         .first()
     )
     if row is None:
         return rules.DEFAULT_FLAG_RULES
-    return FlagRules(**{f: getattr(row, f) for f in FlagRules.__dataclass_fields__})
+    return flag_rules_from(row)
+
+
+def flag_rules_from(row: PartnershipFlagRules) -> FlagRules:
+    """A stored row as the rules' FlagRules."""
+    return FlagRules(**{f: getattr(row, f) for f in rules.FLAG_RULE_FIELDS})
 
 
 def _facts(incidents: QuerySet[Incident]) -> list[IncidentFact]:
@@ -126,7 +131,7 @@ def _shown(flag: Flag, about: str = "") -> ShownFlag:
 
 
 def _since(rule_set: FlagRules, today: datetime.date) -> datetime.datetime:
-    start = today - datetime.timedelta(days=rule_set.longest_window)
+    start = rules.months_before(today, rule_set.longest_window)
     return timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
 
 
@@ -240,6 +245,7 @@ __all__ = [
     "PersonFlags",
     "ShownFlag",
     "flag_rules_for",
+    "flag_rules_from",
     "people_flags",
     "person_flags",
     "place_flags",

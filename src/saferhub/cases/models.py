@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 
-from saferhub.cases.rules import CASE_TYPES, STATUS_LABELS, Status
+from saferhub.cases.rules import CASE_TYPES, DEFAULT_FLAG_RULES, STATUS_LABELS, Status
 from saferhub.incidents.models import Incident
 from saferhub.organisations.models import Organisation, Partnership
 from saferhub.people.models import Person
@@ -154,21 +154,26 @@ class CaseDocument(models.Model):
 
 
 class PartnershipFlagRules(models.Model):
-    """A partnership's own thresholds for the automatic flags (cases.rules.FlagRules holds
-    the defaults, used when a partnership has none)."""
+    """A partnership's own thresholds for the automatic flags: N or more incidents within M
+    calendar months (cases.rules.FlagRules holds the defaults, used when a partnership has
+    none). Changed only through cases.services.flag_rules_change."""
 
+    D = DEFAULT_FLAG_RULES
     partnership = models.OneToOneField(
         Partnership, on_delete=models.CASCADE, related_name="flag_rules"
     )
-    repeat_victim_count = models.PositiveSmallIntegerField(default=3)
-    repeat_victim_days = models.PositiveSmallIntegerField(default=91)
-    escalation_count = models.PositiveSmallIntegerField(default=3)
-    escalation_days = models.PositiveSmallIntegerField(default=365)
-    repeat_perpetrator_count = models.PositiveSmallIntegerField(default=3)
-    repeat_perpetrator_days = models.PositiveSmallIntegerField(default=365)
-    repeat_location_count = models.PositiveSmallIntegerField(default=3)
-    repeat_location_days = models.PositiveSmallIntegerField(default=91)
-    marac_days = models.PositiveSmallIntegerField(default=365)
+    repeat_victim_count = models.PositiveSmallIntegerField(default=D.repeat_victim_count)
+    repeat_victim_months = models.PositiveSmallIntegerField(default=D.repeat_victim_months)
+    repeat_perpetrator_count = models.PositiveSmallIntegerField(default=D.repeat_perpetrator_count)
+    repeat_perpetrator_months = models.PositiveSmallIntegerField(
+        default=D.repeat_perpetrator_months
+    )
+    repeat_location_count = models.PositiveSmallIntegerField(default=D.repeat_location_count)
+    repeat_location_months = models.PositiveSmallIntegerField(default=D.repeat_location_months)
+    escalation_count = models.PositiveSmallIntegerField(default=D.escalation_count)
+    escalation_months = models.PositiveSmallIntegerField(default=D.escalation_months)
+    marac_months = models.PositiveSmallIntegerField(default=D.marac_months)
+    version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return f"Flag rules of {self.partnership}"

@@ -7,8 +7,9 @@ add a row, not a copy of the case app.
 
 from __future__ import annotations
 
+import calendar
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -147,32 +148,82 @@ def closure_problem(case_type_code: str, outcome: str) -> str:
 
 @dataclass(frozen=True)
 class FlagRules:
-    """A partnership's flag thresholds; the defaults follow common local practice
-    (DOMAIN.md: 3 similar ASB occurrences in 3 months; 3 domestic abuse incidents in 12
-    months is potential escalation; a MARAC referral in the last 12 months)."""
+    """A partnership's flag thresholds: N or more incidents within M calendar months. The
+    defaults follow common local practice (DOMAIN.md: 3 similar ASB occurrences in 3
+    months; 3 domestic abuse incidents in 12 months is potential escalation; a MARAC
+    referral in the last 12 months)."""
 
     repeat_victim_count: int = 3
-    repeat_victim_days: int = 91
-    escalation_count: int = 3
-    escalation_days: int = 365
+    repeat_victim_months: int = 3
     repeat_perpetrator_count: int = 3
-    repeat_perpetrator_days: int = 365
+    repeat_perpetrator_months: int = 12
     repeat_location_count: int = 3
-    repeat_location_days: int = 91
-    marac_days: int = 365
+    repeat_location_months: int = 3
+    escalation_count: int = 3
+    escalation_months: int = 12
+    marac_months: int = 12
 
     @property
     def longest_window(self) -> int:
-        """How far back flags look, in days."""
+        """How far back the incident flags look, in months."""
         return max(
-            self.repeat_victim_days,
-            self.escalation_days,
-            self.repeat_perpetrator_days,
-            self.repeat_location_days,
+            self.repeat_victim_months,
+            self.escalation_months,
+            self.repeat_perpetrator_months,
+            self.repeat_location_months,
         )
 
 
 DEFAULT_FLAG_RULES = FlagRules()
+FLAG_RULE_FIELDS = tuple(FlagRules.__dataclass_fields__)
+
+# Limits a partnership may set: a "repeat" needs at least two incidents; windows run from
+# 1 month to 3 years (the look-back also bounds how many incidents a page reads).
+FLAG_COUNT_LIMITS = (2, 50)
+FLAG_MONTHS_LIMITS = (1, 36)
+
+# What each setting is called in messages, for the member reading them.
+FLAG_RULE_WORDS: dict[str, str] = {
+    "repeat_victim_count": "The number of ASB incidents for a repeat victim",
+    "repeat_victim_months": "The months for a repeat victim",
+    "repeat_perpetrator_count": "The number of incidents for a repeat perpetrator",
+    "repeat_perpetrator_months": "The months for a repeat perpetrator",
+    "repeat_location_count": "The number of incidents for a repeat location",
+    "repeat_location_months": "The months for a repeat location",
+    "escalation_count": "The number of domestic abuse incidents for potential escalation",
+    "escalation_months": "The months for potential escalation",
+    "marac_months": "The months to look back for a MARAC referral",
+}
+
+
+def flag_rules_problems(values: Mapping[str, object]) -> dict[str, str]:
+    """What is wrong with a partnership's flag settings, by field ({} when they are fine).
+
+    Every setting must be given as a whole number: incident counts from 2 to 50 (one incident
+    is not a repeat), months from 1 to 36. Unknown names are refused too.
+    """
+    problems: dict[str, str] = {}
+    for name in sorted(set(values) - set(FLAG_RULE_FIELDS)):
+        problems[name] = f"{name} is not a flag setting"
+    for name in FLAG_RULE_FIELDS:
+        words = FLAG_RULE_WORDS[name]
+        value = values.get(name)
+        low, high = FLAG_MONTHS_LIMITS if name.endswith("_months") else FLAG_COUNT_LIMITS
+        if value is None or value == "":
+            problems[name] = f"Enter {words[0].lower()}{words[1:]}"
+        elif isinstance(value, bool) or not isinstance(value, int):
+            problems[name] = f"{words} must be a whole number, like 3"
+        elif not low <= value <= high:
+            problems[name] = f"{words} must be between {low} and {high}"
+    return problems
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months earlier, clamped to the month's last day
+    (31 May - 3 months = 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @dataclass(frozen=True)
@@ -205,7 +256,7 @@ FLAG_LABELS = {
     FlagKind.REPEAT_PERPETRATOR: "Repeat perpetrator",
     FlagKind.REPEAT_LOCATION: "Repeat location",
     FlagKind.KNOWN_TO_ANOTHER_AGENCY: "Known to another agency",
-    FlagKind.MARAC_REFERRAL: "MARAC referral in the last 12 months",
+    FlagKind.MARAC_REFERRAL: "Recent MARAC referral",
 }
 
 
@@ -224,9 +275,9 @@ class Flag:
 
 
 def _recent(
-    facts: Iterable[IncidentFact], *, today: datetime.date, days: int
+    facts: Iterable[IncidentFact], *, today: datetime.date, months: int
 ) -> list[IncidentFact]:
-    since = today - datetime.timedelta(days=days)
+    since = months_before(today, months)
     return sorted(
         (f for f in facts if since <= f.occurred_on <= today),
         key=lambda f: (f.occurred_on, f.incident_id),
@@ -237,9 +288,8 @@ def _causes(facts: Iterable[IncidentFact]) -> tuple[tuple[str, int], ...]:
     return tuple(("incident", f.incident_id) for f in facts)
 
 
-def _months(days: int) -> str:
-    months = round(days / 30.4)
-    return "12 months" if days in (365, 366) else f"{months} months"
+def _months(months: int) -> str:
+    return "1 month" if months == 1 else f"{months} months"
 
 
 def repeat_victim_flag(
@@ -249,14 +299,14 @@ def repeat_victim_flag(
     (default 3 in 3 months)."""
     asb = [
         f
-        for f in _recent(facts, today=today, days=rules.repeat_victim_days)
+        for f in _recent(facts, today=today, months=rules.repeat_victim_months)
         if f.category in ASB_CATEGORY_CODES and person_id in f.victims
     ]
     if len(asb) < rules.repeat_victim_count:
         return None
     return Flag(
         FlagKind.REPEAT_VICTIM,
-        f"Victim of {len(asb)} ASB incidents in the last {_months(rules.repeat_victim_days)}",
+        f"Victim of {len(asb)} ASB incidents in the last {_months(rules.repeat_victim_months)}",
         _causes(asb),
     )
 
@@ -268,7 +318,7 @@ def escalation_flags(
     perpetrator in the window (default 3 in 12 months), one flag per pair the person is in."""
     recent = [
         f
-        for f in _recent(facts, today=today, days=rules.escalation_days)
+        for f in _recent(facts, today=today, months=rules.escalation_months)
         if (f.category == "domestic_abuse" or "domestic_abuse" in f.markers)
     ]
     pairs: dict[tuple[int, int], list[IncidentFact]] = {}
@@ -285,7 +335,7 @@ def escalation_flags(
                 Flag(
                     FlagKind.POTENTIAL_ESCALATION,
                     f"{len(pair_facts)} domestic abuse incidents between the same victim and "
-                    f"perpetrator in the last {_months(rules.escalation_days)}",
+                    f"perpetrator in the last {_months(rules.escalation_months)}",
                     _causes(pair_facts),
                     person_id=other,
                 )
@@ -300,7 +350,7 @@ def repeat_perpetrator_flag(
     (default 3 in 12 months)."""
     as_perpetrator = [
         f
-        for f in _recent(facts, today=today, days=rules.repeat_perpetrator_days)
+        for f in _recent(facts, today=today, months=rules.repeat_perpetrator_months)
         if person_id in f.perpetrators
     ]
     if len(as_perpetrator) < rules.repeat_perpetrator_count:
@@ -308,7 +358,7 @@ def repeat_perpetrator_flag(
     return Flag(
         FlagKind.REPEAT_PERPETRATOR,
         f"Suspect or perpetrator in {len(as_perpetrator)} incidents in the last "
-        f"{_months(rules.repeat_perpetrator_days)}",
+        f"{_months(rules.repeat_perpetrator_months)}",
         _causes(as_perpetrator),
     )
 
@@ -320,14 +370,14 @@ def repeat_location_flag(
     months)."""
     here = [
         f
-        for f in _recent(facts, today=today, days=rules.repeat_location_days)
+        for f in _recent(facts, today=today, months=rules.repeat_location_months)
         if f.place_id == place_id
     ]
     if len(here) < rules.repeat_location_count:
         return None
     return Flag(
         FlagKind.REPEAT_LOCATION,
-        f"{len(here)} incidents here in the last {_months(rules.repeat_location_days)}",
+        f"{len(here)} incidents here in the last {_months(rules.repeat_location_months)}",
         _causes(here),
     )
 
@@ -336,14 +386,15 @@ def marac_flag(
     referrals: Iterable[tuple[int, datetime.date]], *, rules: FlagRules, today: datetime.date
 ) -> Flag | None:
     """A MARAC referral (id, date) in the window (default 12 months): the latest is named."""
-    since = today - datetime.timedelta(days=rules.marac_days)
+    since = months_before(today, rules.marac_months)
     recent = sorted((r for r in referrals if since <= r[1] <= today), key=lambda r: r[1])
     if not recent:
         return None
     latest = recent[-1]
     return Flag(
         FlagKind.MARAC_REFERRAL,
-        f"Referred to MARAC on {latest[1]:%-d %B %Y}",
+        f"Referred to MARAC on {latest[1]:%-d %B %Y}, within the last "
+        f"{_months(rules.marac_months)}",
         tuple(("marac_referral", r[0]) for r in recent),
     )
 

@@ -37,12 +37,13 @@ from saferhub.cases.models import (
     CaseNote,
     CasePerson,
     CaseReview,
+    PartnershipFlagRules,
 )
 from saferhub.cases.rules import Status
 from saferhub.incidents.access import access_incident
 from saferhub.incidents.models import Incident, Involvement
 from saferhub.organisations.access import membership_of, require_capability
-from saferhub.organisations.models import Membership
+from saferhub.organisations.models import Membership, Partnership
 from saferhub.organisations.rules import Capability, Role, role_can
 from saferhub.people.access import access_person
 from saferhub.people.models import MergeProposal, Person, PersonGroup, PersonName
@@ -55,6 +56,7 @@ Actor = AbstractBaseUser | AnonymousUser
 
 __all__ = ["StaleEditError"]
 
+STALE_SETTINGS = "Someone else changed these settings while you were editing"
 STALE_CASE = (
     "Someone else changed this case after you opened the page. Your changes have not been "
     "saved: check the latest version of the case and make your changes again."
@@ -583,3 +585,50 @@ def members_for_assignment(actor: Actor) -> list[Any]:
         )
         .order_by("first_name", "last_name", "username")
     )
+
+
+@transaction.atomic
+def flag_rules_change(
+    *, actor: Actor, partnership: Partnership, values: dict[str, int], version: int
+) -> PartnershipFlagRules:
+    """Change a partnership's automatic flag thresholds (N incidents within M months).
+
+    Needs ADMINISTER_PARTNERSHIP and membership of an organisation in the partnership
+    (PermissionDenied). `values` may name some settings; the rest keep their stored values
+    and the whole set is checked (cases.rules.flag_rules_problems: ValidationError by
+    field). StaleEditError when someone saved since `version`. Audited with each changed
+    setting's old and new value (settings, no personal data). Flags are computed whenever a
+    page shows them, so the new values apply to every flag shown from then on.
+    """
+    membership = require_capability(actor, Capability.ADMINISTER_PARTNERSHIP)
+    if not partnership.organisations.filter(pk=membership.organisation_id).exists():
+        raise PermissionDenied("not a member of this partnership")
+    PartnershipFlagRules.objects.get_or_create(partnership=partnership)
+    stored = PartnershipFlagRules.objects.select_for_update().get(partnership=partnership)
+    if stored.version != version:
+        raise StaleEditError(STALE_SETTINGS)
+    merged: dict[str, object] = {f: getattr(stored, f) for f in rules.FLAG_RULE_FIELDS}
+    merged.update(values)
+    problems = rules.flag_rules_problems(merged)
+    if problems:
+        raise ValidationError(problems)
+    changed = {
+        name: {"old": getattr(stored, name), "new": merged[name]}
+        for name in rules.FLAG_RULE_FIELDS
+        if merged[name] != getattr(stored, name)
+    }
+    if not changed:
+        return stored
+    for name, change in changed.items():
+        setattr(stored, name, change["new"])
+    stored.version += 1
+    stored.save()
+    audit_record(
+        actor=actor,
+        action="flag_rules.changed",
+        operation=Operation.NONE,
+        target_type="partnership",
+        target_id=partnership.pk,
+        payload={"changed": changed, "version": stored.version},
+    )
+    return stored

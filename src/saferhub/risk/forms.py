@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from saferhub.cases.rules import FLAG_RULE_FIELDS, FLAG_RULE_WORDS, flag_rules_problems
 from saferhub.risk import rules
 from saferhub.risk.models import Assessment, Questionnaire
 from saferhub.risk.selectors import question_text
@@ -139,34 +140,145 @@ SETTINGS_LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# The automatic flags (cases.rules.FlagRules), one fieldset each: legend, hint, and the
+# label of each field. Labels are short because the legend names the flag.
+FLAG_GROUPS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Repeat victim",
+        "ASB incidents in which the same person is the victim or complainant. Default 3 in 3 months",
+        (("repeat_victim_count", "Number of ASB incidents"), ("repeat_victim_months", "Months")),
+    ),
+    (
+        "Repeat perpetrator",
+        "Incidents in which the same person is the suspect or perpetrator. Default 3 in 12 months",
+        (
+            ("repeat_perpetrator_count", "Number of incidents"),
+            ("repeat_perpetrator_months", "Months"),
+        ),
+    ),
+    (
+        "Repeat location",
+        "Incidents at the same place. Default 3 in 3 months",
+        (("repeat_location_count", "Number of incidents"), ("repeat_location_months", "Months")),
+    ),
+    (
+        "Potential escalation",
+        "Domestic abuse incidents between the same victim and perpetrator. Default 3 in 12 "
+        "months. The MARAC referral form suggests the potential escalation criterion on the "
+        "same rule",
+        (
+            ("escalation_count", "Number of domestic abuse incidents"),
+            ("escalation_months", "Months"),
+        ),
+    ),
+    (
+        "MARAC referral",
+        "How long a person shows the MARAC referral flag after a referral. Default 12 months",
+        (("marac_months", "Months"),),
+    ),
+)
+
+# The risk settings, in sections (heading, fields).
+RISK_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("DASH risk grades", ("dash_medium_from", "dash_high_from")),
+    (
+        "ASB risk grades and review intervals",
+        (
+            "asb_medium_from",
+            "asb_high_from",
+            "asb_review_days_high",
+            "asb_review_days_medium",
+            "asb_review_days_standard",
+        ),
+    ),
+    (
+        "Community Trigger (ASB case review)",
+        (
+            "trigger_complaints",
+            "trigger_complaint_within_months",
+            "trigger_application_within_months",
+            "trigger_hate_counts",
+        ),
+    ),
+)
+
+
+def _number_field(label: str, hint: str, *, required: str, invalid: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text=hint,
+        error_messages={"required": required, "invalid": invalid},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+    )
+
 
 class RiskSettingsForm(forms.Form):
-    """A partnership's thresholds, review intervals and Community Trigger rules."""
+    """A partnership's settings page: the automatic flag thresholds, DASH and ASB grade
+    thresholds, ASB review intervals and Community Trigger rules. The checks beyond "a whole
+    number" are the rules' own (cases.rules.flag_rules_problems and
+    risk.rules.thresholds_problems), so the page and the services refuse the same values."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    flag_version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dash_max: int, asb_max: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.dash_max, self.asb_max = dash_max, asb_max
+        for _legend, _hint, fields in FLAG_GROUPS:
+            for name, label in fields:
+                words = FLAG_RULE_WORDS[name]
+                self.fields[name] = _number_field(
+                    label,
+                    "",
+                    required=f"Enter {words[0].lower()}{words[1:]}",
+                    invalid=f"{words} must be a whole number, like 3",
+                )
         for name, (label, hint) in SETTINGS_LABELS.items():
-            self.fields[name] = forms.IntegerField(
-                label=label,
-                help_text=hint,
-                min_value=1,
-                max_value=365,
-                error_messages={
-                    "required": f"Enter {label[0].lower()}{label[1:]}",
-                    "invalid": f"{label} must be a whole number",
-                    "min_value": f"{label} must be 1 or more",
-                    "max_value": f"{label} must be 365 or fewer",
-                },
-                widget=forms.TextInput(
-                    attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
-                ),
+            self.fields[name] = _number_field(
+                label,
+                hint,
+                required=f"Enter a whole number for {label}",
+                invalid=f"{label} must be a whole number, like 3",
             )
         self.fields["trigger_hate_counts"] = forms.BooleanField(
             label="Community Trigger: any qualifying hate-motivated complaint meets the threshold",
             required=False,
         )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Fields that failed their own check already show why; the rules judge the rest.
+        flags = {name: data[name] for name in FLAG_RULE_FIELDS if name in data}
+        for name, problem in flag_rules_problems(flags).items():
+            if name in flags:
+                self.add_error(name, problem)
+        risk = {name: data[name] for name in SETTINGS_LABELS if name in data}
+        risk["trigger_hate_counts"] = bool(data.get("trigger_hate_counts"))
+        problems = rules.thresholds_problems(risk, dash_max=self.dash_max, asb_max=self.asb_max)
+        for name, problem in problems.items():
+            if name in risk:
+                self.add_error(name, problem)
+        return data
+
+    def flag_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        """The flag fieldsets for the template: legend, hint and bound fields."""
+        return [
+            (legend, hint, [self[name] for name, _label in fields])
+            for legend, hint, fields in FLAG_GROUPS
+        ]
+
+    def risk_sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The risk settings sections for the template: heading and bound fields."""
+        return [(heading, [self[name] for name in names]) for heading, names in RISK_SECTIONS]
+
     def values(self) -> dict[str, int | bool]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        """The risk settings (RiskSettings) entered."""
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k in SETTINGS_LABELS or k == "trigger_hate_counts"
+        }
+
+    def flag_values(self) -> dict[str, int]:
+        """The flag thresholds (PartnershipFlagRules) entered."""
+        return {k: int(self.cleaned_data[k]) for k in FLAG_RULE_FIELDS}

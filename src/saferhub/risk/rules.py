@@ -249,6 +249,82 @@ class Thresholds:
 
 DEFAULT_THRESHOLDS = Thresholds()
 
+# Limits a partnership may set beyond the grade order (review intervals and Community
+# Trigger windows are whole days or months; a grade threshold must be reachable).
+REVIEW_DAYS_LIMITS = (1, 365)
+TRIGGER_COMPLAINTS_LIMITS = (1, 20)
+TRIGGER_MONTHS_LIMITS = (1, 24)
+
+
+def thresholds_problems(
+    values: Mapping[str, object], *, dash_max: int, asb_max: int
+) -> dict[str, str]:
+    """What is wrong with a partnership's risk settings, by field ({} when they are fine).
+
+    Every number is a whole number. A grade starts at 1 or more, High above Medium, and
+    High no higher than the questionnaire's top score (`dash_max`: 24 yes answers in DASH
+    version 1; `asb_max`: the ASB questionnaire's largest total), so each grade can be
+    reached. Review intervals run 1 to 365 days, Community Trigger complaints 1 to 20 and
+    its windows 1 to 24 months. Settings not given are not checked.
+    """
+    problems: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    for name in Thresholds.__dataclass_fields__:
+        if name not in values:
+            continue  # not given: nothing to check (the services always give every setting)
+        value = values[name]
+        if name == "trigger_hate_counts":
+            if not isinstance(value, bool):
+                problems[name] = "Select whether a hate-motivated complaint meets the threshold"
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems[name] = "Enter a whole number, like 10"
+        else:
+            numbers[name] = value
+    for kind, label, top in (("dash", "DASH", dash_max), ("asb", "ASB risk", asb_max)):
+        medium, high = numbers.get(f"{kind}_medium_from"), numbers.get(f"{kind}_high_from")
+        if medium is not None and medium < 1:
+            problems[f"{kind}_medium_from"] = f"{label}: Medium must start at 1 or more"
+        elif medium is not None and high is not None and high <= medium:
+            problems[f"{kind}_high_from"] = (
+                f"{label}: the high risk score must be more than the medium risk score"
+            )
+        elif high is not None and high > top:
+            problems[f"{kind}_high_from"] = (
+                f"{label}: High must start at {top} or less, the highest possible score"
+            )
+    ranges = {
+        "asb_review_days_high": (
+            "Days between reviews of a High risk ASB case",
+            REVIEW_DAYS_LIMITS,
+        ),
+        "asb_review_days_medium": (
+            "Days between reviews of a Medium risk ASB case",
+            REVIEW_DAYS_LIMITS,
+        ),
+        "asb_review_days_standard": (
+            "Days between reviews of a Standard risk ASB case",
+            REVIEW_DAYS_LIMITS,
+        ),
+        "trigger_complaints": (
+            "Community Trigger: qualifying complaints needed",
+            TRIGGER_COMPLAINTS_LIMITS,
+        ),
+        "trigger_complaint_within_months": (
+            "Community Trigger: months from the behaviour to the complaint",
+            TRIGGER_MONTHS_LIMITS,
+        ),
+        "trigger_application_within_months": (
+            "Community Trigger: months from the complaint to the application",
+            TRIGGER_MONTHS_LIMITS,
+        ),
+    }
+    for name, (label, (low, high)) in ranges.items():
+        value = numbers.get(name)
+        if value is not None and not low <= value <= high:
+            problems[name] = f"{label} must be between {low} and {high}"
+    return problems
+
 
 def review_days_for(grade: Grade, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> int:
     """Days until an ASB case's next review after an assessment: High 14, Medium 28 by

@@ -17,6 +17,7 @@ from django.utils import timezone
 from saferhub.accounts.models import User
 from saferhub.audit.rules import Operation
 from saferhub.audit.services import Actor, audit_record
+from saferhub.cases import services as case_services
 from saferhub.cases.models import Case, CaseReview
 from saferhub.organisations.access import membership_of, require_capability
 from saferhub.organisations.models import Organisation, Partnership
@@ -269,6 +270,15 @@ def _schedule_review(*, case: Case, days: int, reason: str, today: datetime.date
     return due
 
 
+def score_limits() -> tuple[int, int]:
+    """The highest possible DASH and ASB scores of the latest shipped questionnaires (a
+    grade threshold above them could never be reached)."""
+    return (
+        definition_of(questionnaire_load(KIND_QUESTIONNAIRE[Assessment.Kind.DASH])).max_score,
+        definition_of(questionnaire_load(KIND_QUESTIONNAIRE[Assessment.Kind.ASB])).max_score,
+    )
+
+
 @transaction.atomic
 def risk_settings_change(
     *, actor: Actor, partnership: Partnership, values: Mapping[str, int | bool], version: int
@@ -276,8 +286,11 @@ def risk_settings_change(
     """Change a partnership's risk thresholds, review intervals and Community Trigger rules.
 
     Needs ADMINISTER_PARTNERSHIP and membership of an organisation in the partnership
-    (PermissionDenied). StaleEditError when someone saved first; ValidationError for
-    thresholds out of order. Audited as an alteration of settings (no personal data).
+    (PermissionDenied). StaleEditError when someone saved first; ValidationError by field
+    for settings risk.rules.thresholds_problems refuses (thresholds out of order or above
+    the questionnaire's top score, intervals out of range). Audited as a change of settings
+    (no personal data) with each changed setting's old and new value. New assessments use
+    the new values; each assessment keeps the thresholds it was graded with.
     """
     membership = require_capability(actor, Capability.ADMINISTER_PARTNERSHIP)
     if not partnership.organisations.filter(pk=membership.organisation_id).exists():
@@ -289,16 +302,21 @@ def risk_settings_change(
     unknown = set(values) - set(rules.Thresholds.__dataclass_fields__)
     if unknown:
         raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
-    for name, value in values.items():
-        setattr(stored, name, value)
-    try:
-        rules.check_thresholds(stored.dash_medium_from, stored.dash_high_from)
-    except rules.RuleError as error:
-        raise ValidationError({"dash_high_from": [str(error)]}) from None
-    try:
-        rules.check_thresholds(stored.asb_medium_from, stored.asb_high_from)
-    except rules.RuleError as error:
-        raise ValidationError({"asb_high_from": [str(error)]}) from None
+    merged: dict[str, object] = {f: getattr(stored, f) for f in SETTINGS_FIELDS}
+    merged.update(values)
+    dash_max, asb_max = score_limits()
+    problems = rules.thresholds_problems(merged, dash_max=dash_max, asb_max=asb_max)
+    if problems:
+        raise ValidationError(problems)
+    changed = {
+        name: {"old": getattr(stored, name), "new": merged[name]}
+        for name in SETTINGS_FIELDS
+        if merged[name] != getattr(stored, name)
+    }
+    if not changed:
+        return stored
+    for name, change in changed.items():
+        setattr(stored, name, change["new"])
     stored.version += 1
     stored.save()
     audit_record(
@@ -307,9 +325,42 @@ def risk_settings_change(
         operation=Operation.NONE,
         target_type="partnership",
         target_id=partnership.pk,
-        payload=dict(values),
+        payload={"changed": changed, "version": stored.version},
     )
     return stored
+
+
+@transaction.atomic
+def partnership_settings_change(
+    *,
+    actor: Actor,
+    partnership: Partnership,
+    flag_values: dict[str, int],
+    flag_version: int,
+    risk_values: Mapping[str, int | bool],
+    risk_version: int,
+) -> None:
+    """Save the settings page: the automatic flag thresholds (cases.services.flag_rules_change)
+    and the risk settings (risk_settings_change) together, in one transaction: both are
+    saved or neither. ValidationError carries every field's problem from both;
+    StaleEditError when someone saved either since the page was opened."""
+    errors: dict[str, list[str]] = {}
+    try:
+        case_services.flag_rules_change(
+            actor=actor, partnership=partnership, values=flag_values, version=flag_version
+        )
+    except case_services.StaleEditError as error:
+        raise StaleEditError(str(error)) from None
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        risk_settings_change(
+            actor=actor, partnership=partnership, values=risk_values, version=risk_version
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 def move_to_survivor(survivor_id: int, duplicate_id: int) -> None:

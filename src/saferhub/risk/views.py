@@ -3,13 +3,17 @@ the Community Trigger check on a person. Thin: access, purpose, selector or serv
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from saferhub.cases.access import access_case
+from saferhub.cases.models import PartnershipFlagRules
 from saferhub.cases.purpose import purpose_for
+from saferhub.cases.rules import FLAG_RULE_FIELDS
 from saferhub.organisations.access import require_capability
 from saferhub.organisations.models import Partnership
 from saferhub.organisations.rules import Capability
@@ -101,10 +105,14 @@ def community_trigger(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def risk_settings(request: HttpRequest) -> HttpResponse:
-    """A partnership's risk thresholds, review intervals and Community Trigger rules
-    (partnership administrators of an organisation in it; ?partnership= when several)."""
+    """A partnership's settings: automatic flag thresholds, DASH and ASB grade thresholds,
+    ASB review intervals and Community Trigger rules (partnership administrators of an
+    organisation in it; ?partnership= when several). Others get 403, as on other
+    administration pages."""
     membership = require_capability(request.user, Capability.ADMINISTER_PARTNERSHIP)
-    partnerships = Partnership.objects.filter(organisations=membership.organisation_id)
+    partnerships = Partnership.objects.filter(organisations=membership.organisation_id).order_by(
+        "name"
+    )
     chosen = request.GET.get("partnership") or request.POST.get("partnership")
     try:
         partnership = partnerships.get(pk=int(chosen)) if chosen else partnerships.first()
@@ -115,16 +123,25 @@ def risk_settings(request: HttpRequest) -> HttpResponse:
     stored = RiskSettings.objects.filter(partnership=partnership).first() or RiskSettings(
         partnership=partnership
     )
-    initial = {f: getattr(stored, f) for f in services.SETTINGS_FIELDS}
-    initial["version"] = stored.version
-    form = RiskSettingsForm(request.POST or None, initial=initial)
+    flag_rules = PartnershipFlagRules.objects.filter(
+        partnership=partnership
+    ).first() or PartnershipFlagRules(partnership=partnership)
+    initial: dict[str, Any] = {f: getattr(stored, f) for f in services.SETTINGS_FIELDS}
+    initial |= {f: getattr(flag_rules, f) for f in FLAG_RULE_FIELDS}
+    initial |= {"version": stored.version, "flag_version": flag_rules.version}
+    dash_max, asb_max = services.score_limits()
+    form = RiskSettingsForm(
+        request.POST or None, initial=initial, dash_max=dash_max, asb_max=asb_max
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.risk_settings_change(
+            services.partnership_settings_change(
                 actor=request.user,
                 partnership=partnership,
-                values=form.values(),
-                version=form.cleaned_data["version"],
+                flag_values=form.flag_values(),
+                flag_version=form.cleaned_data["flag_version"],
+                risk_values=form.values(),
+                risk_version=form.cleaned_data["version"],
             )
         except services.StaleEditError as error:
             form.add_error(None, f"{error}. Nothing was saved: reload the page and try again")
@@ -133,10 +150,21 @@ def risk_settings(request: HttpRequest) -> HttpResponse:
                 for problem in problems:
                     form.add_error(field if field in form.fields else None, problem)
         else:
-            messages.success(request, "Risk settings saved")
+            messages.success(
+                request,
+                "Risk settings saved. Flags shown from now on use the new thresholds; "
+                "new assessments use the new grades and review intervals",
+            )
             return redirect(f"{request.path}?partnership={partnership.pk}")
     return render(
         request,
         "risk/settings.html",
-        {"form": form, "partnership": partnership, "partnerships": partnerships},
+        {
+            "form": form,
+            "partnership": partnership,
+            "partnerships": partnerships,
+            "dash": stored,
+            "dash_max": dash_max,
+            "asb_max": asb_max,
+        },
     )
