@@ -96,8 +96,10 @@ def test_expired_session_is_sent_to_sign_in_with_a_message_and_audited(
 
 
 def test_inactivity_timeout_is_configured_and_renewed(settings: Any) -> None:
+    # The behaviour itself (renewed by use, ended when idle) is in test_session_activity.py.
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60 == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_RENEW_SECONDS == 60
+    assert "saferhub.accounts.middleware.SessionActivityMiddleware" in settings.MIDDLEWARE
 
 
 def test_missing_csrf_token_is_refused_audited_and_changes_nothing(make_member: Any) -> None:

@@ -55,7 +55,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password"],
         )
         if result.user is not None:
-            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, result.user, backend="saferhub.accounts.backends.MemberBackend")
             return redirect(_next_url(request))
         if result.locked_until is not None:
             local = timezone.localtime(result.locked_until)

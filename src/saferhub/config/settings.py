@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "saferhub.core.request_context.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "saferhub.accounts.middleware.SessionActivityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -151,6 +152,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's password backend, loading the member's membership and two-factor facts with the
+# user in one query per request.
+AUTHENTICATION_BACKENDS = ["saferhub.accounts.backends.MemberBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
@@ -166,10 +170,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "web:home"
 
-# Sessions end after a period of inactivity: every request renews the cookie's age.
+# Sessions end after a period of inactivity: each request renews the session's expiry on the
+# server, writing the session at most once a minute (accounts.middleware.SessionActivity-
+# Middleware), so an idle session ends within the minute before SESSION_IDLE_MINUTES.
 SESSION_IDLE_MINUTES = int(os.environ.get("SAFERHUB_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

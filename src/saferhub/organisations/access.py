@@ -54,13 +54,19 @@ def require_capability(user: AnyUser, capability: Capability) -> Membership:
     return membership
 
 
-def two_factor_required_for(user: AnyUser) -> bool:
+def two_factor_required_for(user: AnyUser, *, partnership_requires: bool | None = None) -> bool:
     """Whether this user must pass two-factor sign-in: a partnership of their organisation
-    requires it and their role sees personal data."""
+    requires it and their role sees personal data. `partnership_requires` is whether a
+    partnership requires it, when the caller has just read that from the database (the
+    sign-in middleware loads it with the user); otherwise it is looked up."""
     membership = membership_of(user)
     if membership is None:
         return False
-    requires = membership.organisation.partnerships.filter(require_two_factor=True).exists()
+    requires = (
+        partnership_requires
+        if partnership_requires is not None
+        else membership.organisation.partnerships.filter(require_two_factor=True).exists()
+    )
     return two_factor_required(membership.role, partnership_requires=requires)
 
 
