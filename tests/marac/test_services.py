@@ -112,13 +112,19 @@ def test_agenda_shares_the_case_with_member_organisations(
     assert all(s.expires_on == meeting.held_on + datetime.timedelta(days=365) for s in shares)
     with pytest.raises(ValidationError, match="already on the agenda"):
         services.agenda_add(actor=coordinator.user, meeting=meeting, referral=referral)
-    # a second meeting does not duplicate shares that already last long enough
+    assert {(s.origin_type, s.origin_id) for s in shares} == {("marac_agenda_item", item.pk)}
+    parent = next(s for s in shares if s.record_type == "case")
+    assert all(s.cascaded_from == parent for s in shares if s is not parent)
+    # a second meeting holds its own shares, so each agenda can end without the other
     later = services.meeting_create(
         actor=coordinator.user, partnership=referral.partnership, held_on=timezone.localdate() - DAY
     )
-    _item, again = services.agenda_add(actor=coordinator.user, meeting=later, referral=referral)
-    assert again == []
-    assert RecordShare.objects.count() == 5
+    other_item, again = services.agenda_add(
+        actor=coordinator.user, meeting=later, referral=referral
+    )
+    assert len(again) == 5
+    assert {s.origin_id for s in again} == {other_item.pk}
+    assert RecordShare.objects.count() == 10
     with pytest.raises(PermissionDenied):
         services.agenda_add(actor=worker.user, meeting=meeting, referral=referral)
 

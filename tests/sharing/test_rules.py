@@ -20,23 +20,8 @@ def test_expiry_must_be_in_the_future_and_within_three_years() -> None:
     )
 
 
-def test_an_existing_share_covers_a_narrower_or_shorter_one_only() -> None:
-    later, sooner = TODAY + datetime.timedelta(days=10), TODAY + datetime.timedelta(days=5)
-    assert rules.covers(
-        existing_level="contribute",
-        existing_expires_on=later,
-        wanted_level="view",
-        wanted_expires_on=sooner,
-    )
-    assert not rules.covers(
-        existing_level="view",
-        existing_expires_on=later,
-        wanted_level="contribute",
-        wanted_expires_on=sooner,
-    )
-    assert not rules.covers(
-        existing_level="contribute",
-        existing_expires_on=sooner,
-        wanted_level="view",
-        wanted_expires_on=later,
-    )
+def test_a_derived_share_names_its_origin() -> None:
+    assert rules.origin_label("") == ""
+    assert rules.origin_label("marac_agenda_item") == "While the case is on a MARAC agenda"
+    assert rules.origin_label("referral") == "For a referral to their organisation"
+    assert rules.origin_label("something_new") == "Granted with another record"

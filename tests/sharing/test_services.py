@@ -1,5 +1,6 @@
 """Sharing services: state, audit events and refusals; a case share cascades to the linked
-records its organisation owns, and revoking it revokes them too."""
+records its organisation owns, and revoking it revokes them too; derived shares name their
+origin and end with it, and never take away access another origin gives."""
 
 from __future__ import annotations
 
@@ -89,10 +90,15 @@ def test_a_case_share_cascades_to_linked_records_the_owner_owns_in_one_transacti
     assert incident in incidents_visible_to(viewer.user)
     assert park in places_visible_to(viewer.user)
     assert AuditEvent.objects.filter(action="record.shared").count() == 4
-    # Sharing again on the same terms creates only the case share: the linked ones exist.
+    # Sharing again gives the new case share its own linked shares, so ending the first
+    # case share does not take away what the second still gives.
     again = share(owner, "case", case.pk, organisations["other"], access_level="view")
-    assert again.cascaded == []
-    assert len(again.already_shared) == 3
+    assert len(again.cascaded) == 3
+    assert all(s.cascaded_from == again.share for s in again.cascaded)
+    services.share_revoke(actor=owner.user, share=result.share, reason="Replaced")
+    assert victim in people_visible_to(viewer.user)
+    assert incident in incidents_visible_to(viewer.user)
+    assert park in places_visible_to(viewer.user)
 
 
 def test_revoking_a_case_share_revokes_its_cascade_and_is_audited(
@@ -185,3 +191,78 @@ def test_a_receiving_organisation_cannot_reshare_or_revoke(
         share(receiver, "person", alex.pk, organisations["own"])
     with pytest.raises(PermissionDenied):
         services.share_revoke(actor=receiver.user, share=result.share)
+
+
+def derived(owner: Any, to: Organisation, origin_id: int, *records: Any) -> list[RecordShare]:
+    return services.derived_shares_grant(
+        actor=owner.user,
+        origin_type="referral",
+        origin_id=origin_id,
+        owner_organisation_id=owner.organisation_id,
+        organisation=to,
+        records=[services.DerivedRecord(t, r.pk, s) for t, r, s in records],
+        legal_basis="cda_1998_s115",
+        reason="Referral to victim support",
+        expires_on=YEAR,
+        payload={"referral_id": origin_id},
+    )
+
+
+def test_derived_shares_name_their_origin_and_the_case_share_is_their_parent(
+    make_member: Any, organisations: dict[str, Any]
+) -> None:
+    owner = make_member(Role.CASEWORKER)
+    viewer = make_member(Role.CASEWORKER, "other")
+    victim = records.person(owner)
+    case = records.case(owner, people=[(victim, "victim")])
+    shares = derived(
+        owner, organisations["other"], 7, ("person", victim, victim.pk), ("case", case, victim.pk)
+    )
+    assert [s.record_type for s in shares] == ["case", "person"]
+    assert {(s.origin_type, s.origin_id) for s in shares} == {("referral", 7)}
+    assert shares[1].cascaded_from == shares[0]
+    assert victim in people_visible_to(viewer.user)
+    event = AuditEvent.objects.get(action="record.shared", target_type="person")
+    assert event.payload["origin"] == "referral:7"
+    assert event.payload["referral_id"] == 7
+    assert event.subject_id == str(victim.pk)
+    with pytest.raises(ValueError):
+        derived(owner, organisations["own"], 8, ("person", victim, victim.pk))
+
+
+def test_revoking_by_origin_ends_only_that_origins_shares_and_is_audited(
+    make_member: Any, organisations: dict[str, Any]
+) -> None:
+    owner = make_member(Role.CASEWORKER)
+    viewer = make_member(Role.CASEWORKER, "other")
+    victim = records.person(owner)
+    other = records.person(owner, "Sam", "Ode")
+    derived(owner, organisations["other"], 1, ("person", victim, victim.pk))
+    derived(owner, organisations["other"], 2, ("person", victim, victim.pk))
+    derived(owner, organisations["other"], 3, ("person", other, other.pk))
+    revoked = services.derived_shares_revoke(
+        actor=owner.user, origin_type="referral", origin_id=1, reason="Referral withdrawn"
+    )
+    assert [(s.origin_id, s.revoked_by) for s in revoked] == [(1, owner.user)]
+    # origin 2 still shares the same person: access continues through it
+    assert victim in people_visible_to(viewer.user)
+    event = AuditEvent.objects.get(action="record.share_revoked")
+    assert (event.operation, event.purpose, event.subject_id) == (
+        "disclosure",
+        "Referral withdrawn",
+        str(victim.pk),
+    )
+    assert event.payload["origin"] == "referral:1"
+    services.derived_shares_revoke(
+        actor=owner.user, origin_type="referral", origin_id=2, reason="Referral declined"
+    )
+    assert victim not in people_visible_to(viewer.user)
+    assert other in people_visible_to(viewer.user)
+    # nothing left in force for origin 1: revoking again changes and audits nothing
+    assert (
+        services.derived_shares_revoke(
+            actor=owner.user, origin_type="referral", origin_id=1, reason="Again"
+        )
+        == []
+    )
+    assert AuditEvent.objects.filter(action="record.share_revoked").count() == 2

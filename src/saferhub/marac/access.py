@@ -5,7 +5,8 @@
   coordinators (MANAGE_MARAC) of organisations in the referral's partnership, who must see
   referrals to list them on an agenda. Everyone else: 404.
 - A meeting is visible to members who may see personal records and whose organisation sits
-  on it. Running it (agenda, actions, minutes) needs MANAGE_MARAC as well.
+  on it. Running it (agenda, actions, minutes) needs MANAGE_MARAC as well. Its agenda items
+  (with their research and actions) are shown only where the referral is visible too.
 - Minutes are restricted (marac.rules.may_read_minutes): coordinators, or members with
   VIEW_RISK_DETAIL, of the meeting's organisations.
 """
@@ -84,12 +85,27 @@ def access_meeting(user: AnyUser, meeting_id: int, *, manage: bool = False) -> M
         raise Http404("No such meeting") from None
 
 
+def items_visible_to(user: AnyUser) -> QuerySet[AgendaItem]:
+    """Agenda items the user may see: on a meeting their organisation sits on, for a
+    referral they may see (so a case whose shares have ended, for example because the owner
+    stopped sharing it, is no longer shown to them; coordinators see every referral of
+    their partnership's MARAC)."""
+    return AgendaItem.objects.filter(
+        meeting__in=meetings_visible_to(user).values("pk"),
+        referral__in=referrals_visible_to(user).values("pk"),
+    )
+
+
 def access_item(user: AnyUser, item_id: int, *, manage: bool = False) -> AgendaItem:
-    """An agenda item of a meeting the user may see (or run), else 404."""
+    """An agenda item the user may see (items_visible_to), of a meeting they run with
+    manage=True, else 404."""
+    items = items_visible_to(user)
+    if manage:
+        items = items.filter(meeting__in=meetings_visible_to(user, manage=True).values("pk"))
     try:
-        return AgendaItem.objects.select_related(
+        return items.select_related(
             "meeting", "referral", "referral__victim", "referral__case"
-        ).get(pk=item_id, meeting__in=meetings_visible_to(user, manage=manage).values("pk"))
+        ).get(pk=item_id)
     except AgendaItem.DoesNotExist:
         raise Http404("No such agenda item") from None
 
@@ -100,9 +116,7 @@ def access_action(user: AnyUser, action_id: int) -> MaracAction:
     membership = membership_of(user)
     if membership is None:
         raise Http404("No such action")
-    visible = MaracAction.objects.filter(
-        item__meeting__in=meetings_visible_to(user).values("pk")
-    ).filter(
+    visible = MaracAction.objects.filter(item__in=items_visible_to(user).values("pk")).filter(
         Q(organisation_id=membership.organisation_id)
         | Q(item__meeting__in=meetings_visible_to(user, manage=True).values("pk"))
     )

@@ -125,6 +125,20 @@ class AgendaForm(forms.Form):
         )
 
 
+class AgendaRemoveForm(forms.Form):
+    """Why a case is being taken off the agenda (recorded with the end of its shares)."""
+
+    reason = forms.CharField(
+        label="Why you are taking this case off the agenda",
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why you are taking this case off the agenda",
+            "max_length": "Reason must be 400 characters or fewer",
+        },
+    )
+
+
 class ResearchNoteForm(forms.Form):
     """One agency's research for an agenda item."""
 

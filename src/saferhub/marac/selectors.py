@@ -23,6 +23,7 @@ from saferhub.incidents.rules import is_domestic_abuse
 from saferhub.marac import rules
 from saferhub.marac.access import (
     can_read_minutes,
+    items_visible_to,
     manages_marac,
     marac_partnerships,
     meetings_visible_to,
@@ -140,10 +141,12 @@ class MeetingView:
 
 
 def meeting_detail(*, actor: Actor, meeting: MaracMeeting, purpose: str) -> MeetingView:
-    """The meeting with its agenda (each victim, case, criterion, research notes and actions);
-    the minutes only for those who may read them. Audited once per page, naming the victims."""
+    """The meeting with its agenda items the actor may see (each victim, case, criterion,
+    research notes and actions); the minutes only for those who may read them. Audited once
+    per page, naming the victims."""
     items = list(
-        AgendaItem.objects.filter(meeting=meeting)
+        items_visible_to(actor)
+        .filter(meeting=meeting)
         .select_related(
             "referral",
             "referral__victim",

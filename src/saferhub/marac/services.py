@@ -1,6 +1,7 @@
 """MARAC writes: referring a case, planning a meeting, putting a referral on the agenda
 (which shares the case and its people, incidents and places with the meeting's
-organisations), research notes, actions and their completion, and the restricted minutes.
+organisations) and taking it off again (which ends those shares), research notes, actions
+and their completion, and the restricted minutes.
 Each runs in one transaction and writes its audit events inside it."""
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from saferhub.organisations.models import Organisation, Partnership
 from saferhub.organisations.rules import Capability
 from saferhub.people.models import Person
 from saferhub.risk.models import Assessment
-from saferhub.sharing.models import AccessLevel, LegalBasis, RecordShare
+from saferhub.sharing.models import LegalBasis, RecordShare
+from saferhub.sharing.services import DerivedRecord, derived_shares_grant, derived_shares_revoke
 
 
 class StaleEditError(Exception):
@@ -196,76 +198,56 @@ def meeting_create(
     return meeting
 
 
-def _linked_records(case: Case) -> list[tuple[str, int, int | str]]:
-    """(record type, id, subject person id) of the case and its linked records owned by the
-    case's organisation (others' records are theirs to share)."""
+AGENDA_ORIGIN = "marac_agenda_item"
+
+
+def _linked_records(case: Case) -> list[DerivedRecord]:
+    """The case and its linked records owned by the case's organisation (others' records are
+    theirs to share), each with the person it is about for the audit."""
     owner = case.owner_organisation_id
     victim = case.case_people.order_by("pk").values_list("person_id", flat=True).first() or ""
-    records: list[tuple[str, int, int | str]] = [("case", case.pk, victim)]
+    records = [DerivedRecord("case", case.pk, victim)]
     records += [
-        ("person", pk, pk)
+        DerivedRecord("person", pk, pk)
         for pk in case.people.filter(owner_organisation_id=owner).values_list("pk", flat=True)
     ]
     records += [
-        ("incident", pk, victim)
+        DerivedRecord("incident", pk, victim)
         for pk in case.incidents.filter(owner_organisation_id=owner).values_list("pk", flat=True)
     ]
     records += [
-        ("place", pk, "")
+        DerivedRecord("place", pk, "")
         for pk in case.places.filter(owner_organisation_id=owner).values_list("pk", flat=True)
     ]
     return records
 
 
-def _share_for_meeting(*, actor: Actor, meeting: MaracMeeting, case: Case) -> list[RecordShare]:
-    """Share the case and its linked records with each of the meeting's organisations other
-    than the owner, until the meeting date plus its sharing period; each share audited as a
-    disclosure. A record already shared with an organisation until then is left alone."""
+def _meeting_name(meeting: MaracMeeting) -> str:
+    return f"MARAC on {meeting.held_on.day} {meeting.held_on:%B %Y}"
+
+
+def _share_for_meeting(*, actor: Actor, item: AgendaItem) -> list[RecordShare]:
+    """Share the item's case and its linked records with each of the meeting's organisations
+    other than the owner, until the meeting date plus its sharing period; each share names
+    the agenda item as its origin (so it ends when the case leaves the agenda, ADR 0009) and
+    is audited as a disclosure. Another origin's shares of the same records are separate."""
+    meeting, case = item.meeting, item.referral.case
     expires_on = meeting.held_on + datetime.timedelta(days=meeting.share_days)
-    reason = f"MARAC on {meeting.held_on.day} {meeting.held_on:%B %Y}: case on the agenda"
-    created: list[RecordShare] = []
     records = _linked_records(case)
+    created: list[RecordShare] = []
     for organisation in meeting.organisations.exclude(pk=case.owner_organisation_id):
-        for record_type, record_id, subject in records:
-            if RecordShare.objects.filter(
-                record_type=record_type,
-                record_id=record_id,
-                organisation=organisation,
-                revoked_at__isnull=True,
-                expires_on__gte=expires_on,
-            ).exists():
-                continue
-            share = RecordShare.objects.create(
-                record_type=record_type,
-                record_id=record_id,
-                owner_organisation_id=case.owner_organisation_id,
-                organisation=organisation,
-                access_level=AccessLevel.VIEW,
-                legal_basis=LegalBasis.CDA_1998_S115,
-                reason=reason,
-                granted_by=_user(actor),
-                expires_on=expires_on,
-            )
-            created.append(share)
-            audit_record(
-                actor=actor,
-                action="record.shared",
-                operation=Operation.DISCLOSURE,
-                target_type=record_type,
-                target_id=record_id,
-                record_owner_organisation_id=case.owner_organisation_id,
-                subject_id=subject,
-                purpose=reason,
-                payload={
-                    "share_id": share.pk,
-                    "organisation_id": organisation.pk,
-                    "organisation": organisation.name,
-                    "access_level": share.access_level,
-                    "legal_basis": share.legal_basis,
-                    "expires_on": expires_on.isoformat(),
-                    "marac_meeting_id": meeting.pk,
-                },
-            )
+        created += derived_shares_grant(
+            actor=actor,
+            origin_type=AGENDA_ORIGIN,
+            origin_id=item.pk,
+            owner_organisation_id=case.owner_organisation_id,
+            organisation=organisation,
+            records=records,
+            legal_basis=LegalBasis.CDA_1998_S115,
+            reason=f"{_meeting_name(meeting)}: case on the agenda",
+            expires_on=expires_on,
+            payload={"marac_meeting_id": meeting.pk},
+        )
     return created
 
 
@@ -274,7 +256,7 @@ def agenda_add(
     *, actor: Actor, meeting: MaracMeeting, referral: MaracReferral
 ) -> tuple[AgendaItem, list[RecordShare]]:
     """Put a referral on a planned meeting's agenda and share its case, people, incidents
-    and places with the meeting's organisations (ADR 0007), all audited.
+    and places with the meeting's organisations (ADR 0007, 0009), all audited.
 
     Needs MANAGE_MARAC (PermissionDenied). ValidationError when the meeting has been held,
     the referral is for another partnership's MARAC, or it is already on this agenda.
@@ -293,7 +275,7 @@ def agenda_add(
     item = AgendaItem.objects.create(
         meeting=meeting, referral=referral, position=position, added_by=_user(actor)
     )
-    shares = _share_for_meeting(actor=actor, meeting=meeting, case=referral.case)
+    shares = _share_for_meeting(actor=actor, item=item)
     audit_record(
         actor=actor,
         action="marac_agenda.case_added",
@@ -302,10 +284,63 @@ def agenda_add(
         target_id=referral.pk,
         record_owner_organisation_id=referral.case.owner_organisation_id,
         subject_id=referral.victim_id,
-        purpose=f"MARAC on {meeting.held_on.day} {meeting.held_on:%B %Y}",
+        purpose=_meeting_name(meeting),
         payload={"meeting_id": meeting.pk, "item_id": item.pk, "shares": len(shares)},
     )
     return item, shares
+
+
+@transaction.atomic
+def agenda_remove(*, actor: Actor, item: AgendaItem, reason: str) -> list[RecordShare]:
+    """Take a case off a planned meeting's agenda: the shares that putting it there created
+    end (ADR 0009), and its research notes and actions, which were recorded for this
+    meeting, are deleted. Audited (`marac_agenda.case_removed`, and each share's revocation).
+
+    Needs MANAGE_MARAC in an organisation of the meeting (PermissionDenied; the caller
+    fetched the item through access_item with manage=True). ValidationError when the meeting
+    has been held (its agenda is then the record of what was discussed) or no reason is given.
+    Returns the shares revoked.
+    """
+    membership = require_capability(actor, Capability.MANAGE_MARAC)
+    meeting = MaracMeeting.objects.select_for_update().get(pk=item.meeting_id)
+    if not meeting.organisations.filter(pk=membership.organisation_id).exists():
+        raise PermissionDenied("only the meeting's coordinators may change its agenda")
+    if meeting.status != MaracMeeting.Status.PLANNED:
+        raise ValidationError("Cases can only be taken off a meeting that has not been held")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why you are taking this case off the agenda"})
+    item = AgendaItem.objects.select_related("referral", "referral__case").get(pk=item.pk)
+    purpose = f"{_meeting_name(meeting)}: case taken off the agenda. {reason.strip()}"[:500]
+    revoked = derived_shares_revoke(
+        actor=actor, origin_type=AGENDA_ORIGIN, origin_id=item.pk, reason=purpose
+    )
+    counts = {
+        "research_notes_deleted": item.research_notes.count(),
+        "actions_deleted": item.actions.count(),
+    }
+    referral = item.referral
+    item_id = item.pk
+    item.delete()
+    for position, later in enumerate(AgendaItem.objects.filter(meeting=meeting), 1):
+        if later.position != position:
+            AgendaItem.objects.filter(pk=later.pk).update(position=position)
+    audit_record(
+        actor=actor,
+        action="marac_agenda.case_removed",
+        operation=Operation.ALTERATION,
+        target_type="marac_referral",
+        target_id=referral.pk,
+        record_owner_organisation_id=referral.case.owner_organisation_id,
+        subject_id=referral.victim_id,
+        purpose=reason.strip(),
+        payload={
+            "meeting_id": meeting.pk,
+            "item_id": item_id,
+            "shares_revoked": [s.pk for s in revoked],
+            **counts,
+        },
+    )
+    return revoked
 
 
 @transaction.atomic

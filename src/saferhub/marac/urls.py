@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:meeting_id>/agenda", views.agenda_add, name="agenda-add"),
     path("meetings/<int:meeting_id>/minutes", views.minutes, name="minutes"),
+    path("items/<int:item_id>/remove", views.agenda_remove, name="agenda-remove"),
     path("items/<int:item_id>/research", views.research_add, name="research-add"),
     path("items/<int:item_id>/actions", views.action_add, name="action-add"),
     path("actions/<int:action_id>/complete", views.action_complete, name="action-complete"),

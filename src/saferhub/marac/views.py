@@ -28,6 +28,7 @@ from saferhub.marac.access import (
 from saferhub.marac.forms import (
     ActionForm,
     AgendaForm,
+    AgendaRemoveForm,
     DataFormForm,
     MeetingForm,
     MinutesForm,
@@ -245,6 +246,44 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             )
             return redirect("marac:meeting-detail", meeting_id=meeting.pk)
     return _meeting_page(request, meeting, purpose, bound={"agenda": form}, status=400)
+
+
+def agenda_remove(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Take a case off a planned meeting's agenda, with a reason (coordinators): the shares
+    the agenda gave the meeting's organisations end."""
+    item = access_item(request.user, item_id, manage=True)
+    purpose = purpose_for(request, "marac_meeting", item.meeting_id)
+    if isinstance(purpose, HttpResponse):
+        return purpose
+    if item.meeting.status != MaracMeeting.Status.PLANNED:
+        raise Http404("No such agenda item")
+    form = AgendaRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_remove(
+                actor=request.user, item=item, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{item.referral.victim.full_name}'s case taken off the agenda; "
+                "the meeting's organisations no longer see it through this meeting",
+            )
+            return redirect("marac:meeting-detail", meeting_id=item.meeting_id)
+    return render(
+        request,
+        "marac/agenda_remove.html",
+        {
+            "form": form,
+            "item": item,
+            "meeting": item.meeting,
+            "research_notes": item.research_notes.count(),
+            "actions": item.actions.count(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

@@ -82,3 +82,18 @@ class DecisionForm(forms.Form):
         if data.get("decision") == rules.Status.DECLINED and not (data.get("reason") or "").strip():
             self.add_error("reason", "Enter the reason for declining the referral")
         return data
+
+
+class WithdrawForm(forms.Form):
+    """Withdraw a referral awaiting a decision."""
+
+    reason = forms.CharField(
+        label="Why you are withdrawing the referral",
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why you are withdrawing the referral",
+            "max_length": "Reason must be 400 characters or fewer",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

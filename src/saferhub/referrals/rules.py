@@ -1,5 +1,6 @@
 """Referral policy without a database: the services a referral goes to, consent, and the
-decision workflow (sent -> accepted or declined, once).
+decision workflow (sent -> accepted or declined, once; or withdrawn by the sender before a
+decision).
 
 Consent: a referral is made with the person's consent, or without it where the law allows
 (for example to protect a child or an adult at risk); overriding consent, or not seeking it,
@@ -69,22 +70,36 @@ class Status(StrEnum):
     SENT = "sent"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
 
 
 STATUS_LABELS = {
     Status.SENT: "Awaiting a decision",
     Status.ACCEPTED: "Accepted",
     Status.DECLINED: "Declined",
+    Status.WITHDRAWN: "Withdrawn",
 }
+
+# The receiving organisation keeps the records shared with a referral only while it is
+# waiting for them or has accepted it (ADR 0009).
+KEEPS_SHARES = frozenset({Status.SENT, Status.ACCEPTED})
 
 
 def check_decision(current: Status | str, decision: Status | str, reason: str) -> None:
     """Only a sent referral is decided, once, as accepted or declined; declining needs a
     reason."""
     decision = Status(decision)
-    if decision is Status.SENT:
+    if decision not in (Status.ACCEPTED, Status.DECLINED):
         raise RuleError("Choose whether to accept or decline the referral")
     if Status(current) is not Status.SENT:
         raise RuleError("This referral has already been decided")
     if decision is Status.DECLINED and not reason.strip():
         raise RuleError("Enter the reason for declining the referral")
+
+
+def check_withdrawal(current: Status | str, reason: str) -> None:
+    """Only a referral still awaiting a decision can be withdrawn, with a reason."""
+    if Status(current) is not Status.SENT:
+        raise RuleError("This referral has already been decided or withdrawn")
+    if not reason.strip():
+        raise RuleError("Enter why you are withdrawing the referral")

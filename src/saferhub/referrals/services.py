@@ -1,5 +1,7 @@
 """Referral writes: sending a referral (which shares the person, and the case if given, with
-the receiving organisation) and deciding it. One transaction each, audited inside."""
+the receiving organisation), deciding it and withdrawing it. The shares name the referral as
+their origin (ADR 0009): they end when the referral is declined or withdrawn. One
+transaction each, audited inside."""
 
 from __future__ import annotations
 
@@ -18,15 +20,16 @@ from saferhub.organisations.models import Organisation, Partnership
 from saferhub.organisations.rules import Capability, role_can
 from saferhub.people.models import Person
 from saferhub.referrals import rules
-from saferhub.referrals.access import can_decide
+from saferhub.referrals.access import can_decide, can_withdraw
 from saferhub.referrals.models import Referral
-from saferhub.sharing.models import AccessLevel, LegalBasis, RecordShare
+from saferhub.sharing.models import LegalBasis, RecordShare
+from saferhub.sharing.services import DerivedRecord, derived_shares_grant, derived_shares_revoke
 
 SHARE_DAYS = 365
 
 
 class StaleEditError(Exception):
-    """Someone else decided the referral first."""
+    """Someone else decided or withdrew the referral first."""
 
 
 def _user(actor: Actor) -> User:
@@ -45,52 +48,35 @@ def _legal_basis(service: str, consent: str) -> str:
     return LegalBasis.CDA_1998_S115
 
 
-def _share(
-    *, actor: Actor, referral: Referral, record_type: str, record_id: int, owner_id: int
-) -> RecordShare | None:
-    """Share one record the sender's organisation owns with the receiving organisation (a
-    year), unless it is already shared at least that long; audited as a disclosure."""
-    expires_on = timezone.localdate() + datetime.timedelta(days=SHARE_DAYS)
-    if RecordShare.objects.filter(
-        record_type=record_type,
-        record_id=record_id,
-        organisation=referral.to_organisation,
-        revoked_at__isnull=True,
-        expires_on__gte=expires_on,
-    ).exists():
-        return None
-    reason = f"Referral to {referral.get_service_display().lower()}"
-    share = RecordShare.objects.create(
-        record_type=record_type,
-        record_id=record_id,
-        owner_organisation_id=owner_id,
-        organisation=referral.to_organisation,
-        access_level=AccessLevel.VIEW,
-        legal_basis=_legal_basis(referral.service, referral.consent),
-        reason=reason,
-        granted_by=_user(actor),
-        expires_on=expires_on,
-    )
-    audit_record(
+REFERRAL_ORIGIN = "referral"
+
+
+def _share(*, actor: Actor, referral: Referral, records: list[DerivedRecord]) -> list[RecordShare]:
+    """Share the records (owned by the sender's organisation) with the receiving
+    organisation for a year, naming the referral as their origin; audited as disclosures."""
+    if not records:
+        return []
+    return derived_shares_grant(
         actor=actor,
-        action="record.shared",
-        operation=Operation.DISCLOSURE,
-        target_type=record_type,
-        target_id=record_id,
-        record_owner_organisation_id=owner_id,
-        subject_id=referral.person_id,
-        purpose=reason,
-        payload={
-            "share_id": share.pk,
-            "organisation_id": referral.to_organisation_id,
-            "organisation": referral.to_organisation.name,
-            "access_level": share.access_level,
-            "legal_basis": share.legal_basis,
-            "expires_on": expires_on.isoformat(),
-            "referral_id": referral.pk,
-        },
+        origin_type=REFERRAL_ORIGIN,
+        origin_id=referral.pk,
+        owner_organisation_id=referral.from_organisation_id,
+        organisation=referral.to_organisation,
+        records=records,
+        legal_basis=_legal_basis(referral.service, referral.consent),
+        reason=f"Referral to {referral.get_service_display().lower()}",
+        expires_on=timezone.localdate() + datetime.timedelta(days=SHARE_DAYS),
+        payload={"referral_id": referral.pk},
     )
-    return share
+
+
+def _end_shares(actor: Actor, referral: Referral, why: str) -> list[RecordShare]:
+    return derived_shares_revoke(
+        actor=actor,
+        origin_type=REFERRAL_ORIGIN,
+        origin_id=referral.pk,
+        reason=f"Referral to {referral.get_service_display().lower()} {why}",
+    )
 
 
 @transaction.atomic
@@ -110,7 +96,7 @@ def referral_send(
     The caller fetched the person (and case) through their access functions. Needs
     EDIT_PERSONAL_RECORDS (PermissionDenied). The person and case are shared with the
     receiving organisation where the sender's organisation owns them (another owner's
-    record is theirs to share). ValidationError with field errors: own organisation or one
+    record is theirs to share), for a year or until the referral is declined or withdrawn. ValidationError with field errors: own organisation or one
     outside the sender's partnerships, unknown service, blank details, consent overridden
     without a reason, a case the person is not on.
     """
@@ -155,27 +141,12 @@ def referral_send(
         sent_by=_user(actor),
         sent_at=timezone.now(),
     )
-    shared = []
-    if person.owner_organisation_id == membership.organisation_id:
-        shared.append(
-            _share(
-                actor=actor,
-                referral=referral,
-                record_type="person",
-                record_id=person.pk,
-                owner_id=person.owner_organisation_id,
-            )
-        )
+    owned = [DerivedRecord("person", person.pk, person.pk)]
+    if person.owner_organisation_id != membership.organisation_id:
+        owned = []
     if case is not None and case.owner_organisation_id == membership.organisation_id:
-        shared.append(
-            _share(
-                actor=actor,
-                referral=referral,
-                record_type="case",
-                record_id=case.pk,
-                owner_id=case.owner_organisation_id,
-            )
-        )
+        owned.append(DerivedRecord("case", case.pk, person.pk))
+    shared = _share(actor=actor, referral=referral, records=owned)
     audit_record(
         actor=actor,
         action="referral.sent",
@@ -190,7 +161,7 @@ def referral_send(
             "service": str(service),
             "consent": str(consent),
             "case_id": case.pk if case else None,
-            "shares": [s.pk for s in shared if s is not None],
+            "shares": [s.pk for s in shared],
         },
     )
     return referral
@@ -201,8 +172,9 @@ def referral_decide(
     *, actor: Actor, referral: Referral, decision: rules.Status | str, reason: str, version: int
 ) -> Referral:
     """Accept or decline a referral, once, by the receiving organisation. Declining needs a
-    reason. StaleEditError when someone decided first (nothing is overwritten);
-    ValidationError for a refused decision; PermissionDenied for anyone else. Audited."""
+    reason and ends the shares the referral gave (ADR 0009). StaleEditError when someone
+    decided first (nothing is overwritten); ValidationError for a refused decision;
+    PermissionDenied for anyone else. Audited."""
     if not can_decide(actor, referral):
         raise PermissionDenied("only the receiving organisation may decide")
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -221,6 +193,9 @@ def referral_decide(
     referral.save(
         update_fields=["status", "decision_reason", "decided_by", "decided_at", "version"]
     )
+    ended: list[RecordShare] = []
+    if referral.status not in rules.KEEPS_SHARES:
+        ended = _end_shares(actor, referral, "declined")
     audit_record(
         actor=actor,
         action=f"referral.{referral.status}",
@@ -229,7 +204,47 @@ def referral_decide(
         target_id=referral.pk,
         record_owner_organisation_id=referral.from_organisation_id,
         subject_id=referral.person_id,
-        payload={"decision": referral.status},
+        payload={"decision": referral.status, "shares_revoked": [s.pk for s in ended]},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, actor: Actor, referral: Referral, reason: str, version: int) -> Referral:
+    """Withdraw a referral still awaiting a decision, by a member of the sending organisation
+    who may change records, with a reason: the shares it gave the receiving organisation
+    end (ADR 0009) and that organisation no longer sees the referral. StaleEditError when it
+    was decided or changed meanwhile (nothing is overwritten); ValidationError without a
+    reason or once decided; PermissionDenied for anyone else. Audited."""
+    if not can_withdraw(actor, referral):
+        raise PermissionDenied("only the sending organisation may withdraw a referral")
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.version != version:
+        raise StaleEditError("Someone else changed this referral while you were looking at it")
+    try:
+        rules.check_withdrawal(referral.status, reason)
+    except rules.RuleError as error:
+        field = "reason" if "reason" in str(error) or "why" in str(error) else "__all__"
+        raise ValidationError({field: str(error)}) from None
+    referral.status = rules.Status.WITHDRAWN.value
+    referral.decision_reason = reason.strip()
+    referral.decided_by = _user(actor)
+    referral.decided_at = timezone.now()
+    referral.version += 1
+    referral.save(
+        update_fields=["status", "decision_reason", "decided_by", "decided_at", "version"]
+    )
+    ended = _end_shares(actor, referral, f"withdrawn: {reason.strip()}")
+    audit_record(
+        actor=actor,
+        action="referral.withdrawn",
+        operation=Operation.ALTERATION,
+        target_type="referral",
+        target_id=referral.pk,
+        record_owner_organisation_id=referral.from_organisation_id,
+        subject_id=referral.person_id,
+        purpose=reason.strip(),
+        payload={"shares_revoked": [s.pk for s in ended]},
     )
     return referral
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new", views.referral_new, name="new"),
     path("<int:referral_id>/", views.referral_detail, name="detail"),
+    path("<int:referral_id>/withdraw", views.referral_withdraw, name="withdraw"),
 ]

@@ -15,9 +15,9 @@ from saferhub.organisations.models import Organisation
 from saferhub.organisations.rules import Capability
 from saferhub.people.access import access_person
 from saferhub.referrals import selectors, services
-from saferhub.referrals.access import access_referral, can_decide
-from saferhub.referrals.forms import DecisionForm, ReferralForm
-from saferhub.referrals.rules import Service
+from saferhub.referrals.access import access_referral, can_decide, can_withdraw
+from saferhub.referrals.forms import DecisionForm, ReferralForm, WithdrawForm
+from saferhub.referrals.rules import Service, Status
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -123,5 +123,46 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     return render(
         request,
         "referrals/referral_detail.html",
-        {"referral": referral, "form": form if deciding else None},
+        {
+            "referral": referral,
+            "form": form if deciding else None,
+            "can_withdraw": can_withdraw(request.user, referral) and referral.status == Status.SENT,
+        },
+    )
+
+
+def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Withdraw a referral awaiting a decision (the sending organisation), with a reason: the
+    records it shared stop being shared with the receiving organisation."""
+    referral = access_referral(request.user, referral_id)
+    if not can_withdraw(request.user, referral) or referral.status != Status.SENT:
+        raise Http404("No such referral")
+    purpose = purpose_for(request, "referral", referral.pk)
+    if isinstance(purpose, HttpResponse):
+        return purpose
+    form = WithdrawForm(request.POST or None, initial={"version": referral.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_withdraw(
+                actor=request.user,
+                referral=referral,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except services.StaleEditError as error:
+            form.add_error(None, f"{error}. Nothing was saved")
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(
+                request, f"Referral withdrawn: {referral.to_organisation.name} no longer sees it"
+            )
+            return redirect("referrals:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/referral_withdraw.html",
+        {"referral": referral, "form": form},
+        status=400 if form.errors else 200,
     )

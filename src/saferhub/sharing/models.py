@@ -4,6 +4,12 @@ Records belong to their owner (lead) organisation. Another organisation sees a r
 through an active share: granted by a member of the owner with the share capability, naming
 the legal basis, with an expiry date. Record types are plain strings ("person", "case",
 "incident") so one table serves every record type without generic foreign keys.
+
+A share is either a member's own decision, or derived from something else that needs it: a
+case share cascading to the case's linked records (`cascaded_from`), a case on a MARAC
+agenda or a referral to another agency (`origin_type` and `origin_id`, plain strings like
+the record type, because sharing sits below the apps that grant them). A derived share ends
+when its origin ends (ADR 0009).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from django.conf import settings
 from django.db import models
 
 from saferhub.organisations.models import Organisation
+from saferhub.sharing.rules import origin_label
 
 
 class LegalBasis(models.TextChoices):
@@ -71,11 +78,20 @@ class RecordShare(models.Model):
         related_name="cascaded",
         help_text="The share of a case that created this share of a linked record.",
     )
+    origin_type = models.CharField(
+        max_length=30,
+        blank=True,
+        default="",
+        help_text="What granted this share, when not a member's own decision "
+        "(for example marac_agenda_item or referral); it ends when that ends.",
+    )
+    origin_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["record_type", "organisation", "record_id"]),
             models.Index(fields=["record_type", "record_id"]),
+            models.Index(fields=["origin_type", "origin_id"], name="share_origin"),
         ]
 
     def __str__(self) -> str:
@@ -84,3 +100,8 @@ class RecordShare(models.Model):
     def is_active_on(self, day: datetime.date) -> bool:
         """In force on `day`: not revoked and not yet expired."""
         return self.revoked_at is None and self.expires_on >= day
+
+    @property
+    def origin_label(self) -> str:
+        """What granted this share, for the sharing pages ('' for a member's decision)."""
+        return origin_label(self.origin_type)

@@ -3,7 +3,9 @@
 A member sees a record when their role lets them see personal records and either their
 organisation owns it or it holds an active share of it. Putting a case on a MARAC agenda and
 sharing a case both work by creating shares (for the case and its linked people, incidents
-and places), so there is one mechanism to audit, expire and revoke (ADR 0007).
+and places), so there is one mechanism to audit, expire and revoke (ADR 0007). Shares granted
+because of something else (a case on a MARAC agenda, a referral) name that origin and end
+with it (ADR 0009).
 """
 
 from __future__ import annotations
@@ -34,17 +36,15 @@ def expiry_problem(expires_on: datetime.date, today: datetime.date) -> str | Non
     return None
 
 
-def covers(
-    *,
-    existing_level: str,
-    existing_expires_on: datetime.date,
-    wanted_level: str,
-    wanted_expires_on: datetime.date,
-) -> bool:
-    """Whether an active share already gives what a new share would (at least the same
-    access for at least as long), so a cascade need not create another."""
-    rank = {"view": 0, "contribute": 1}
-    return (
-        rank.get(existing_level, 0) >= rank.get(wanted_level, 0)
-        and existing_expires_on >= wanted_expires_on
-    )
+# What a derived share was granted for (RecordShare.origin_type), as its page shows it.
+ORIGIN_LABELS = {
+    "marac_agenda_item": "While the case is on a MARAC agenda",
+    "referral": "For a referral to their organisation",
+}
+
+
+def origin_label(origin_type: str) -> str:
+    """How the sharing pages describe a share's origin ('' for a member's own decision)."""
+    if not origin_type:
+        return ""
+    return ORIGIN_LABELS.get(origin_type, "Granted with another record")
