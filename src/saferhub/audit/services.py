@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from saferhub.audit.models import AuditChainHead, AuditEvent
@@ -46,7 +46,6 @@ def _actor_fields(actor: Actor | None, username: str) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: Actor | None,
@@ -66,45 +65,87 @@ def audit_record(
     `actor` is None for events with no signed-in user (a failed sign-in names the
     `username` tried instead). Raises ValueError for an unnamespaced action or a payload
     that is not small and plain.
+
+    Inside the caller's transaction (no savepoint of its own: if the event cannot be
+    written, the change it records cannot commit either); outside one, in its own. The
+    chain head stays locked until that transaction ends, so the chain never forks. Two
+    statements: lock and read the head, then insert the event and move the head (one
+    statement on PostgreSQL).
     """
     validate_action(action)
     payload_dict = dict(payload or {})
     validate_payload(payload_dict)
     context = request_context.current()
-    head = _locked_head()
-    event = AuditEvent(
-        occurred_at=timezone.now(),
-        action=action,
-        operation=operation.value,
-        outcome=outcome.value,
-        target_type=target_type,
-        target_id=str(target_id),
-        record_owner_organisation_id=record_owner_organisation_id,
-        subject_id=str(subject_id),
-        purpose=purpose,
-        payload=payload_dict,
-        request_id=context.request_id if context else "",
-        ip_address=context.ip_address if context else None,
-        previous_hash=head.last_hash,
-        **_actor_fields(actor, username),
-    )
-    event.hash = event_hash(event.previous_hash, event.hashed_fields())
-    event.save(force_insert=True)
-    head.last_event_id = event.pk
-    head.last_hash = event.hash
-    head.save(update_fields=["last_event_id", "last_hash"])
+    with transaction.atomic(savepoint=False):
+        previous_hash = _lock_chain_head()
+        event = AuditEvent(
+            occurred_at=timezone.now(),  # read under the lock: times follow chain order
+            action=action,
+            operation=operation.value,
+            outcome=outcome.value,
+            target_type=target_type,
+            target_id=str(target_id),
+            record_owner_organisation_id=record_owner_organisation_id,
+            subject_id=str(subject_id),
+            purpose=purpose,
+            payload=payload_dict,
+            request_id=context.request_id if context else "",
+            ip_address=context.ip_address if context else None,
+            previous_hash=previous_hash,
+            **_actor_fields(actor, username),
+        )
+        event.hash = event_hash(event.previous_hash, event.hashed_fields())
+        _append(event)
     return event
 
 
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked until the transaction ends (serialises audit writers)."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head, _ = AuditChainHead.objects.get_or_create(
-            pk=1, defaults={"last_event_id": None, "last_hash": GENESIS_HASH}
-        )
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
+def _lock_chain_head() -> str:
+    """The newest event's hash, with the chain head locked until the transaction ends
+    (serialises audit writers; on SQLite the IMMEDIATE transaction already does)."""
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_hash FROM {table} WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+        if row is None:  # the very first event in this database
+            AuditChainHead.objects.get_or_create(
+                pk=1, defaults={"last_event_id": None, "last_hash": GENESIS_HASH}
+            )
+            cursor.execute(f"SELECT last_hash FROM {table} WHERE id = 1{lock}")  # noqa: S608
+            row = cursor.fetchone()
+    return str(row[0])
+
+
+def _append(event: AuditEvent) -> None:
+    """Insert the event and make it the chain head; sets its id."""
+    quote = connection.ops.quote_name
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    placeholders = ", ".join(["%s"] * len(fields))
+    events = quote(AuditEvent._meta.db_table)
+    head = quote(AuditChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH appended AS (INSERT INTO {events} ({columns}) VALUES ({placeholders})"  # noqa: S608
+                f" RETURNING id) UPDATE {head} SET last_event_id = appended.id, last_hash = %s"
+                f" FROM appended WHERE {head}.id = 1 RETURNING appended.id",
+                [*values, event.hash],
+            )
+            event.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(
+                f"INSERT INTO {events} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                values,
+            )
+            event.pk = connection.ops.last_insert_id(cursor, AuditEvent._meta.db_table, "id")
+            cursor.execute(
+                f"UPDATE {head} SET last_event_id = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+                [event.pk, event.hash],
+            )
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 @dataclass(frozen=True)
