@@ -5,13 +5,15 @@ count hidden ones."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import Left, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +22,14 @@ from saferhub.audit.services import audit_record
 from saferhub.cases import extensions, rules
 from saferhub.cases.access import access_case, cases_visible_to
 from saferhub.cases.extensions import TimelineEntry
-from saferhub.cases.models import Case, CaseAction, CaseDocument, CaseReview
+from saferhub.cases.models import (
+    Case,
+    CaseAction,
+    CaseDocument,
+    CaseNote,
+    CasePerson,
+    CaseReview,
+)
 from saferhub.incidents.access import incidents_visible_to
 from saferhub.incidents.models import Incident
 from saferhub.organisations.access import has_capability, require_capability
@@ -190,64 +199,98 @@ def cases_search(*, actor: Actor, text: str, page: int | str | None = 1) -> Page
     return result
 
 
+def record_url(name: str) -> Callable[[int], str]:
+    """A cheap maker of a record page's URL from its id (`reverse` once, not per row): for
+    lists and timelines that link many records of one kind."""
+    marker = 987654321
+    before, after = reverse(name, args=[marker]).rsplit(str(marker), 1)
+    return lambda record_id: f"{before}{record_id}{after}"
+
+
+NOTES_PER_CASE = 20
+
+
 def person_timeline(*, actor: Actor, person_id: int, limit: int = 200) -> list[TimelineEntry]:
     """The person's incidents, cases (opened and closed), case notes on cases about them and
     whatever other apps register (assessments, referrals), newest first: only records the
-    actor may see."""
+    actor may see.
+
+    A fixed number of queries whatever the person's history: their roles in incidents, the
+    visible incidents among those, the visible cases they are on, and the newest notes of
+    those cases (at most NOTES_PER_CASE each), then the registered sources."""
     entries: list[TimelineEntry] = []
-    incidents = (
-        incidents_visible_to(actor)
-        .filter(
-            pk__in=list(
-                Incident.people.through.objects.filter(person_id=person_id).values_list(
-                    "incident_id", flat=True
-                )[:5000]
-            )
-        )
-        .select_related("owner_organisation")
-        .order_by("-occurred_at")[:limit]
-    )
     roles: dict[int, list[str]] = {}
     for incident_id, role in Incident.people.through.objects.filter(
-        person_id=person_id, incident_id__in=[i.pk for i in incidents]
-    ).values_list("incident_id", "role"):
+        person_id=person_id
+    ).values_list("incident_id", "role")[:5000]:
         roles.setdefault(incident_id, []).append(role)
-    for incident in incidents:
-        entries.append(
-            TimelineEntry(
-                incident.occurred_at,
-                "Incident",
-                incident.get_category_display(),
-                reverse("incidents:detail", args=[incident.pk]),
-                f"{', '.join(sorted(roles.get(incident.pk, [])))}; recorded by {incident.owner_organisation}",
-            )
-        )
-    cases = list(
-        cases_visible_to(actor)
-        .filter(case_people__person_id=person_id)
-        .select_related("owner_organisation")
-        .order_by("-opened_at")[:limit]
-    )
-    for case in cases:
-        url = reverse("cases:detail", args=[case.pk])
-        entries.append(
-            TimelineEntry(
-                case.opened_at, "Case opened", str(case), url, f"Led by {case.owner_organisation}"
-            )
-        )
-        if case.closed_at:
-            entries.append(
-                TimelineEntry(case.closed_at, "Case closed", str(case), url, case.outcome)
-            )
-        for note in case.notes.select_related("organisation").order_by("-created_at")[:20]:
+    if roles:
+        categories = dict(Incident._meta.get_field("category").flatchoices)
+        incident_url = record_url("incidents:detail")
+        for pk, occurred_at, category, organisation in (
+            incidents_visible_to(actor)
+            .filter(pk__in=list(roles))
+            .order_by("-occurred_at")
+            .values_list("pk", "occurred_at", "category", "owner_organisation__name")[:limit]
+        ):
             entries.append(
                 TimelineEntry(
-                    note.created_at,
-                    "Case note",
-                    str(case),
-                    reverse("cases:notes", args=[case.pk]),
-                    note.text[:200],
+                    occurred_at,
+                    "Incident",
+                    str(categories.get(category, category)),
+                    incident_url(pk),
+                    f"{', '.join(sorted(roles[pk]))}; recorded by {organisation}",
                 )
+            )
+    linked = list(
+        CasePerson.objects.filter(person_id=person_id).values_list("case_id", flat=True)[:5000]
+    )
+    cases = (
+        list(
+            cases_visible_to(actor)
+            .filter(pk__in=linked)
+            .order_by("-opened_at")
+            .values_list(
+                "pk",
+                "reference",
+                "title",
+                "opened_at",
+                "closed_at",
+                "outcome",
+                "owner_organisation__name",
+            )[:limit]
+        )
+        if linked
+        else []
+    )
+    case_url = record_url("cases:detail")
+    notes_url = record_url("cases:notes")
+    titles: dict[int, str] = {}
+    for pk, reference, title, opened_at, closed_at, outcome, organisation in cases:
+        titles[pk] = f"{reference}: {title}"
+        url = case_url(pk)
+        entries.append(
+            TimelineEntry(opened_at, "Case opened", titles[pk], url, f"Led by {organisation}")
+        )
+        if closed_at:
+            entries.append(TimelineEntry(closed_at, "Case closed", titles[pk], url, outcome))
+    if titles:
+        newest_notes = (
+            CaseNote.objects.filter(case_id__in=list(titles))
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("case_id")],
+                    order_by=[F("created_at").desc(), F("pk").desc()],
+                ),
+                start=Left("text", 200),
+            )
+            .filter(rank__lte=NOTES_PER_CASE)
+            .values_list("case_id", "created_at", "start")
+        )
+        for case_id, created_at, text in newest_notes:
+            entries.append(
+                TimelineEntry(created_at, "Case note", titles[case_id], notes_url(case_id), text)
             )
     entries.extend(extensions.timeline_entries(actor, person_id))
     entries.sort(key=lambda e: e.occurred_at, reverse=True)
