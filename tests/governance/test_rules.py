@@ -32,3 +32,26 @@ def test_erasure_problem() -> None:
     assert "already" in (rules.erasure_problem(due=True, already_erased=True, reason="x") or "")
     assert "retention" in (rules.erasure_problem(due=False, already_erased=False, reason="x") or "")
     assert "Enter why" in (rules.erasure_problem(due=True, already_erased=False, reason=" ") or "")
+
+
+def test_redact_names_takes_whole_names_out_in_any_case_and_spacing() -> None:
+    names = {"Jo Marsh", "Jo Anne Marsh", "Jojo"}
+    text = "Spoke to JO  MARSH and jo anne marsh; Jojo's sister Kim Marsh; Joanne Marshall."
+    assert rules.redact_names(text, names) == (
+        "Spoke to [erased] and [erased]; [erased]'s sister Kim Marsh; Joanne Marshall."
+    )
+    assert rules.redact_names("Nothing here", names) == "Nothing here"
+    assert rules.redact_names("Jo Marsh", ["", "  "]) == "Jo Marsh"
+
+
+def test_names_to_redact_skips_short_single_words() -> None:
+    assert rules.names_to_redact([("Jo", "Marsh"), ("Jojo", ""), ("Jo", ""), ("", "Li")]) == {
+        "Jo Marsh",
+        "Jojo",
+    }
+
+
+def test_a_place_goes_with_the_person_only_when_every_link_is_theirs_alone() -> None:
+    assert rules.only_about_them(linked={1, 2}, theirs_alone={1, 2, 3})
+    assert not rules.only_about_them(linked={1, 4}, theirs_alone={1, 2, 3})
+    assert not rules.only_about_them(linked=set(), theirs_alone={1})

@@ -10,7 +10,9 @@ are never due.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import re
+from collections.abc import Hashable, Iterable
+from collections.abc import Set as AbstractSet
 
 DEFAULT_RETENTION_YEARS = 6
 
@@ -18,6 +20,8 @@ ERASED_GIVEN_NAME = "Erased"
 ERASED_FAMILY_NAME = "record"
 ERASED_CASE_TITLE = "Erased case"
 ERASED_TEXT = "Erased"
+ERASED_NAME = "[erased]"
+ERASED_PLACE_NAME = "Erased address"
 
 
 def retention_years_for(partnership_years: Iterable[int]) -> int:
@@ -64,3 +68,33 @@ def erasure_problem(*, due: bool, already_erased: bool, reason: str) -> str | No
     if not reason.strip():
         return "Enter why you are erasing this record"
     return None
+
+
+def redact_names(text: str, names: Iterable[str]) -> str:
+    """`text` with each of `names` replaced by ERASED_NAME: whole words, any case, any run
+    of white space between the parts; longer names first, so "Jo Anne Marsh" goes before
+    "Jo Marsh". Best effort for free text shared with other people (a case note about a
+    family): a name written another way ("Mrs M") is not found."""
+    for name in sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True):
+        parts = name.split()
+        pattern = r"(?<!\w)" + r"\s+".join(re.escape(p) for p in parts) + r"(?!\w)"
+        text = re.sub(pattern, ERASED_NAME, text, flags=re.IGNORECASE)
+    return text
+
+
+def names_to_redact(full_names: Iterable[tuple[str, str]]) -> set[str]:
+    """The names to take out of shared free text, from (given, family) pairs: each full name
+    with two or more words, and a single-word alias or nickname of 4 or more letters (a
+    shorter single word, "Jo", would also remove other people's words)."""
+    names: set[str] = set()
+    for given, family in full_names:
+        full = f"{given} {family}".strip()
+        if len(full.split()) >= 2 or len(full) >= 4:
+            names.add(full)
+    return names
+
+
+def only_about_them(*, linked: AbstractSet[Hashable], theirs_alone: AbstractSet[Hashable]) -> bool:
+    """Whether a place is only about the erased person: it is linked to at least one record
+    (incident at it, case linked to it) and every one of them is about that person alone."""
+    return bool(linked) and linked <= theirs_alone

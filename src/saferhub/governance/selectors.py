@@ -91,20 +91,56 @@ def incidents_due(
     )
 
 
-def people_due(user: AnyUser, organisation: Organisation, today: datetime.date) -> QuerySet[Person]:
-    """People with no activity within the retention period: record unchanged, no incident
-    and no case opened or closed since, and on no case still open."""
-    cutoff = _cutoff(organisation, today)
+def inactive_since(people: QuerySet[Person], cutoff: datetime.datetime) -> QuerySet[Person]:
+    """The people with no activity since `cutoff`: record unchanged, no incident, no case
+    opened or closed, no risk assessment, MARAC referral or referral between agencies, and
+    on no case still open, whichever organisation holds those records."""
     return (
-        owned_people(user)
-        .filter(updated_at__lt=cutoff)
+        people.filter(updated_at__lt=cutoff)
         .exclude(involvements__incident__occurred_at__gte=cutoff)
         .exclude(case_links__case__opened_at__gte=cutoff)
         .exclude(case_links__case__closed_at__gte=cutoff)
         .exclude(case_links__case__in=Case.objects.exclude(status=Status.CLOSED))
+        .exclude(risk_assessments__assessed_at__gte=cutoff)
+        .exclude(marac_referrals__referred_on__gte=cutoff.date())
+        .exclude(referrals__sent_at__gte=cutoff)
+    )
+
+
+def people_due(user: AnyUser, organisation: Organisation, today: datetime.date) -> QuerySet[Person]:
+    """The organisation's people with no activity within its retention period
+    (inactive_since), not yet erased."""
+    cutoff = _cutoff(organisation, today)
+    return (
+        inactive_since(owned_people(user), cutoff)
         .annotate(last_incident=Max("involvements__incident__occurred_at"))
         .order_by("updated_at", "pk")
     )
+
+
+def holders_keeping(person: Person, today: datetime.date) -> list[Organisation]:
+    """Other organisations holding records about the person (incidents, cases, risk
+    assessments, MARAC and other referrals) whose own, longer retention period has not yet
+    passed since the person's last activity: erasing now would cut their policy short."""
+    holders = (
+        Organisation.objects.filter(
+            Q(incidents__involvements__person=person)
+            | Q(cases__case_people__person=person)
+            | Q(risk_assessments__person=person)
+            | Q(marac_referrals_made__victim=person)
+            | Q(referrals_sent__person=person)
+            | Q(referrals_received__person=person)
+        )
+        .exclude(pk=person.owner_organisation_id)
+        .distinct()
+        .order_by("name")
+    )
+    keeping = []
+    for holder in holders:
+        still = inactive_since(Person.objects.filter(pk=person.pk), _cutoff(holder, today))
+        if not still.exists():
+            keeping.append(holder)
+    return keeping
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,15 @@
 - subject_access_export: builds the SAR export and audits it as a disclosure with its
   purpose (the export leaves SaferHub).
 - person_erase, case_erase, incident_erase: erase a record past its retention period, with
-  a reason. Personal data goes (names, contact details, narrative, notes, case history
-  lines, documents, which are deleted from storage once the transaction commits); what is
-  needed for depersonalised counts stays (a case's type, status, dates and outcome; an incident's category, markers,
-  date and place; a person's gender, as an "Erased record" placeholder that people lists
-  no longer show). Each erasure is registered (governance.Erasure) and audited as erasure.
+  a reason. Personal data goes from every record about it (names, contact details,
+  narratives, notes, case history lines, risk answers, MARAC and referral text, addresses
+  only about the person, documents, which are deleted from storage once the transaction
+  commits); what depersonalised counts need stays (a case's type, status, dates and
+  outcome; an incident's category, markers, date and place; a MARAC referral's data form
+  figures; a place's LSOA, ward and district; a person's gender, as an "Erased record"
+  placeholder that people lists no longer show). Records shared with other people keep
+  their part (ADR 0008, "Erasure"). Each erasure is registered (governance.Erasure) and
+  audited as erasure, in one transaction.
 """
 
 from __future__ import annotations
@@ -18,19 +22,32 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from saferhub.audit.rules import Operation
 from saferhub.audit.services import Actor, audit_record
-from saferhub.cases.models import Case, CaseDocument
+from saferhub.cases.models import (
+    Case,
+    CaseAction,
+    CaseDocument,
+    CaseEvent,
+    CaseNote,
+    CasePerson,
+    CaseReview,
+)
 from saferhub.governance import rules, selectors
 from saferhub.governance.access import require_exporter, require_retention_reviewer
 from saferhub.governance.models import Erasure
 from saferhub.governance.subject_access import SubjectAccessExport, build_export
-from saferhub.incidents.models import Incident
+from saferhub.incidents.models import Incident, Involvement
+from saferhub.marac.models import MaracAction, MaracMeeting, MaracReferral, ResearchNote
 from saferhub.organisations.models import Membership
-from saferhub.people.models import Person
+from saferhub.people.models import MergeProposal, Person, PersonName
+from saferhub.places.models import Place
+from saferhub.referrals.models import Referral
+from saferhub.risk.models import Assessment
 
 EXPORT_FORMATS = ("html", "pdf", "json")
 
@@ -128,28 +145,148 @@ def _owned_or_404(owner_organisation_id: int, organisation_id: int) -> None:
         raise Http404("No such record")
 
 
-@transaction.atomic
-def person_erase(*, actor: Actor, person: Person, reason: str) -> Person:
-    """Erase a person record past its retention period, keeping an "Erased record"
-    placeholder (with gender only) so incident and case counts stay right.
+def _delete_files_after_commit(names: list[str]) -> Callable[[], None]:
+    def delete() -> None:
+        storage = CaseDocument._meta.get_field("file").storage
+        for name in names:
+            storage.delete(name)
 
-    PermissionDenied unless the actor may review retention; 404 for another
-    organisation's person; ValidationError if not yet due, already erased or no reason.
-    """
-    membership = _reviewer(actor)
-    _owned_or_404(person.owner_organisation_id, membership.organisation_id)
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    due = selectors.people_due(actor, membership.organisation, timezone.localdate()).filter(
-        pk=person.pk
+    return delete
+
+
+def _blank_if_set(value: str) -> str:
+    return rules.ERASED_TEXT if value.strip() else ""
+
+
+def _clear_marac(referrals: QuerySet[MaracReferral], names: set[str]) -> dict[str, int]:
+    """The referrals' reasons, their agenda items' research notes and action descriptions
+    go; a meeting's restricted minutes go when they were only about these referrals, else
+    the names are taken out of them. What the data form counts stays (criterion, repeat,
+    dates, children, the victim's gender, ethnicity, disability, LGBT+ and age as recorded
+    at referral, the referring agency)."""
+    ids = list(referrals.values_list("pk", flat=True))
+    notes = ResearchNote.objects.filter(item__referral_id__in=ids).exclude(text=rules.ERASED_TEXT)
+    actions = MaracAction.objects.filter(item__referral_id__in=ids).exclude(
+        description=rules.ERASED_TEXT
     )
-    _check_erasure(
-        actor,
-        record_type="person",
-        record_id=person.pk,
-        due=person.erased_at is None and due.exists(),
-        reason=reason,
+    counts = {
+        "marac_referrals_cleared": MaracReferral.objects.filter(pk__in=ids)
+        .exclude(reasons=rules.ERASED_TEXT)
+        .update(reasons=rules.ERASED_TEXT),
+        "marac_research_notes_cleared": notes.update(text=rules.ERASED_TEXT),
+        "marac_actions_cleared": actions.update(description=rules.ERASED_TEXT),
+    }
+    meetings = MaracMeeting.objects.filter(items__referral_id__in=ids).distinct()
+    for meeting in meetings.select_for_update():
+        if not meeting.minutes:
+            continue
+        alone = not meeting.items.exclude(referral_id__in=ids).exists()
+        minutes = "" if alone else rules.redact_names(meeting.minutes, names)
+        if minutes != meeting.minutes:
+            MaracMeeting.objects.filter(pk=meeting.pk).update(
+                minutes=minutes, version=F("version") + 1
+            )
+    return counts
+
+
+def _clear_risk(assessments: QuerySet[Assessment]) -> int:
+    """The answers and the professional judgement reasons go; the kind, questionnaire
+    version, score, thresholds, grades and dates stay (counts by grade)."""
+    return assessments.exclude(answers={}).update(answers={}, judgement_reasons="")
+
+
+def _clear_referrals(referrals: QuerySet[Referral]) -> int:
+    """What was asked, why consent was overridden and why it was declined go; the service,
+    consent given or not, status, organisations and dates stay."""
+    cleared = 0
+    for referral in referrals.exclude(details=rules.ERASED_TEXT).select_for_update():
+        referral.details = rules.ERASED_TEXT
+        referral.consent_override_reason = _blank_if_set(referral.consent_override_reason)
+        referral.decision_reason = _blank_if_set(referral.decision_reason)
+        referral.version += 1
+        referral.save(
+            update_fields=["details", "consent_override_reason", "decision_reason", "version"]
+        )
+        cleared += 1
+    return cleared
+
+
+def _clear_case(case: Case, names: set[str]) -> tuple[list[str], dict[str, int]]:
+    """Erase a case's free text and everything hanging off it; returns the document files to
+    delete after commit and what was done. Type, status, dates, outcome and links stay."""
+    files = [d.file.name for d in case.documents.all() if d.file.name]
+    counts = {
+        "notes_deleted": case.notes.count(),
+        "documents_deleted": len(files),
+        "actions_cleared": case.actions.count(),
+    }
+    case.notes.all().delete()
+    case.documents.all().delete()
+    case.actions.update(description=rules.ERASED_TEXT)
+    case.reviews.update(notes="")
+    case.events.update(description=rules.ERASED_TEXT)  # the history names people
+    counts["assessments_cleared"] = _clear_risk(Assessment.objects.filter(case=case))
+    counts |= _clear_marac(MaracReferral.objects.filter(case=case), names)
+    counts["referrals_cleared"] = _clear_referrals(Referral.objects.filter(case=case))
+    Case.objects.filter(pk=case.pk).update(
+        title=rules.ERASED_CASE_TITLE,
+        summary="",
+        closure_notes="",
+        review_interval_reason="",
+        version=F("version") + 1,
     )
-    now = timezone.now()
+    return files, counts
+
+
+def _redact_case(case: Case, names: set[str]) -> int:
+    """Take the names out of a case shared with other people: title, summary, closure
+    notes, notes, actions, review notes and history lines. Returns how many texts changed.
+    Documents stay: the case is the other people's record too."""
+    changed = 0
+    texts: list[tuple[Any, str]] = [
+        (Case.objects.filter(pk=case.pk), field)
+        for field in ("title", "summary", "closure_notes", "review_interval_reason")
+    ]
+    texts += [
+        (CaseNote.objects.filter(pk=pk), "text") for pk in case.notes.values_list("pk", flat=True)
+    ]
+    texts += [
+        (CaseAction.objects.filter(pk=pk), "description")
+        for pk in case.actions.values_list("pk", flat=True)
+    ]
+    texts += [
+        (CaseReview.objects.filter(pk=pk), "notes")
+        for pk in case.reviews.values_list("pk", flat=True)
+    ]
+    texts += [
+        (CaseEvent.objects.filter(pk=pk), "description")
+        for pk in case.events.values_list("pk", flat=True)
+    ]
+    for rows, field in texts:
+        value = rows.values_list(field, flat=True).get()
+        redacted = rules.redact_names(value, names)
+        if redacted != value:
+            rows.update(**{field: redacted})
+            changed += 1
+    return changed
+
+
+def _clear_place(place: Place) -> None:
+    """An address only about the erased person: the address, name, postcode, UPRN and
+    coordinates go; the LSOA, ward and district stay (counts by area)."""
+    Place.objects.filter(pk=place.pk).update(
+        name=rules.ERASED_PLACE_NAME,
+        address="",
+        postcode="",
+        uprn="",
+        latitude=None,
+        longitude=None,
+    )
+
+
+def _erase_person_row(person: Person, now: datetime.datetime) -> int:
+    """The person becomes an "Erased record" placeholder with gender only; returns how many
+    other names were deleted."""
     other_names = person.other_names.count()
     person.other_names.all().delete()
     person.groups.clear()
@@ -176,6 +313,167 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> Person:
     person.erased_at = now
     person.version += 1
     person.save()
+    return other_names
+
+
+def _register_with_person(
+    actor: Actor,
+    *,
+    record_type: str,
+    record: Case | Incident | Place | Person,
+    person: Person,
+    reason: str,
+    now: datetime.datetime,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Register a record erased together with a person (unless already erased) and audit it
+    for its owner, so the owner's supervisors see it. Returns whether it was registered."""
+    if Erasure.objects.filter(record_type=record_type, record_id=record.pk).exists():
+        return False
+    _record_erasure(
+        actor,
+        record_type=record_type,
+        record_id=record.pk,
+        owner_id=record.owner_organisation_id,
+        reason=reason,
+        now=now,
+        subject_id=person.pk,
+        payload={"with_person": person.pk, **(payload or {})},
+    )
+    return True
+
+
+@transaction.atomic
+def person_erase(*, actor: Actor, person: Person, reason: str) -> Person:
+    """Erase a person past its retention period, and their personal data in every record
+    about them, keeping what depersonalised counts need (docs: ADR 0008, "Erasure").
+
+    - The person, and any records merged into them, become "Erased record" placeholders
+      (gender only); other names, group memberships and merge-proposal reasons go.
+    - Incidents: their involvement goes and the narrative is blanked; an incident about
+      them alone also loses its reference and is registered as erased. Category, markers,
+      date, place and the other people's involvements stay.
+    - Cases: their link goes; a case about them alone is erased as case_erase does (notes
+      and documents deleted, the files after commit); in a case shared with other people
+      their names are taken out of the free text.
+    - Risk assessments of them lose the answers and judgement reasons; their MARAC
+      referrals lose the reasons, research and action text (the data form's figures stay);
+      referrals about them lose the request and the reasons.
+    - A place linked only to records about them alone loses its address and coordinates
+      (LSOA, ward and district stay).
+
+    PermissionDenied unless the actor may review retention; 404 for another
+    organisation's person; ValidationError if not yet due (for the owner, or for another
+    organisation that holds records about them for longer), already erased or no reason.
+    """
+    membership = _reviewer(actor)
+    _owned_or_404(person.owner_organisation_id, membership.organisation_id)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    today = timezone.localdate()
+    due = selectors.people_due(actor, membership.organisation, today).filter(pk=person.pk)
+    _check_erasure(
+        actor,
+        record_type="person",
+        record_id=person.pk,
+        due=person.erased_at is None and due.exists(),
+        reason=reason,
+    )
+    keeping = selectors.holders_keeping(person, today)
+    if keeping:
+        raise ValidationError(
+            {
+                "__all__": "This person cannot be erased yet: "
+                + ", ".join(o.name for o in keeping)
+                + " must keep records about them for longer"
+            }
+        )
+    now = timezone.now()
+    merged = list(Person.objects.select_for_update().filter(merged_into=person).order_by("pk"))
+    people = [person, *merged]
+    ids = [p.pk for p in people]
+    names = rules.names_to_redact(
+        [(p.given_name, p.family_name) for p in people]
+        + list(
+            PersonName.objects.filter(person_id__in=ids).values_list("given_name", "family_name")
+        )
+    )
+    counts: dict[str, Any] = {}
+
+    # Incidents: their involvement goes; one about them alone is erased.
+    incident_ids = set(
+        Involvement.objects.filter(person_id__in=ids).values_list("incident_id", flat=True)
+    )
+    shared_incidents = set(
+        Involvement.objects.filter(incident_id__in=incident_ids)
+        .exclude(person_id__in=ids)
+        .values_list("incident_id", flat=True)
+    )
+    incidents_alone = incident_ids - shared_incidents
+    counts["involvements_deleted"] = Involvement.objects.filter(person_id__in=ids).delete()[0]
+    Incident.objects.filter(pk__in=incident_ids).update(narrative="")
+    Incident.objects.filter(pk__in=incidents_alone).update(reference="")
+    counts["incidents_erased"] = sorted(incidents_alone)
+    counts["incidents_shared_narrative_blanked"] = sorted(shared_incidents)
+
+    # Cases: their link goes; one about them alone is erased, a shared one redacted.
+    case_ids = set(CasePerson.objects.filter(person_id__in=ids).values_list("case_id", flat=True))
+    shared_cases = set(
+        CasePerson.objects.filter(case_id__in=case_ids)
+        .exclude(person_id__in=ids)
+        .values_list("case_id", flat=True)
+    )
+    cases_alone = case_ids - shared_cases
+    CasePerson.objects.filter(person_id__in=ids).delete()
+    files: list[str] = []
+    case_counts: dict[str, int] = {}
+    for case in Case.objects.select_for_update().filter(pk__in=cases_alone).order_by("pk"):
+        case_files, done = _clear_case(case, names)
+        files += case_files
+        for key, value in done.items():
+            case_counts[key] = case_counts.get(key, 0) + value
+    counts["cases_erased"] = sorted(cases_alone)
+    counts["case_texts_redacted"] = sum(
+        _redact_case(case, names)
+        for case in Case.objects.select_for_update().filter(pk__in=shared_cases)
+    )
+
+    # Places linked only to records about them alone.
+    place_candidates = set(
+        Incident.objects.filter(pk__in=incident_ids, place__isnull=False).values_list(
+            "place_id", flat=True
+        )
+    ) | set(
+        Case.places.through.objects.filter(case_id__in=case_ids).values_list("place_id", flat=True)
+    )
+    places_alone = []
+    for place in Place.objects.select_for_update().filter(pk__in=place_candidates).order_by("pk"):
+        at_place = set(place.incidents.values_list("pk", flat=True))
+        on_cases = set(place.cases.values_list("pk", flat=True))
+        if rules.only_about_them(
+            linked={("incident", i) for i in at_place} | {("case", c) for c in on_cases},
+            theirs_alone={("incident", i) for i in incidents_alone}
+            | {("case", c) for c in cases_alone},
+        ):
+            _clear_place(place)
+            places_alone.append(place)
+    counts["places_erased"] = [p.pk for p in places_alone]
+
+    # Risk assessments, MARAC referrals and referrals about them (those on a case about
+    # them alone were cleared with the case, and are counted there).
+    counts["assessments_cleared"] = _clear_risk(Assessment.objects.filter(person_id__in=ids))
+    counts |= _clear_marac(MaracReferral.objects.filter(victim_id__in=ids), names)
+    counts["referrals_cleared"] = _clear_referrals(Referral.objects.filter(person_id__in=ids))
+    counts |= {f"erased_cases_{k}": v for k, v in case_counts.items()}
+    for proposal in MergeProposal.objects.filter(
+        Q(survivor_id__in=ids) | Q(duplicate_id__in=ids)
+    ).select_for_update():
+        proposal.reason = _blank_if_set(proposal.reason)
+        proposal.decision_reason = _blank_if_set(proposal.decision_reason)
+        proposal.save(update_fields=["reason", "decision_reason"])
+
+    counts["other_names_deleted"] = sum(_erase_person_row(p, now) for p in people)
+    counts["merged_records_erased"] = [p.pk for p in merged]
+    transaction.on_commit(_delete_files_after_commit(files))
     _record_erasure(
         actor,
         record_type="person",
@@ -184,25 +482,35 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> Person:
         reason=reason,
         now=now,
         subject_id=person.pk,
-        payload={"other_names_deleted": other_names},
+        payload=counts,
     )
+    for duplicate in merged:
+        _register_with_person(
+            actor, record_type="person", record=duplicate, person=person, reason=reason, now=now
+        )
+    for case in Case.objects.filter(pk__in=cases_alone).order_by("pk"):
+        _register_with_person(
+            actor, record_type="case", record=case, person=person, reason=reason, now=now
+        )
+    for incident in Incident.objects.filter(pk__in=incidents_alone).order_by("pk"):
+        _register_with_person(
+            actor, record_type="incident", record=incident, person=person, reason=reason, now=now
+        )
+    for place in places_alone:
+        _register_with_person(
+            actor, record_type="place", record=place, person=person, reason=reason, now=now
+        )
+    person.refresh_from_db()
     return person
-
-
-def _delete_files_after_commit(names: list[str]) -> Callable[[], None]:
-    def delete() -> None:
-        storage = CaseDocument._meta.get_field("file").storage
-        for name in names:
-            storage.delete(name)
-
-    return delete
 
 
 @transaction.atomic
 def case_erase(*, actor: Actor, case: Case, reason: str) -> Case:
     """Erase a closed case past its retention period: title, summary, closure notes, notes,
-    action descriptions, review notes and documents (deleted from storage after commit) go;
-    its type, status, dates, outcome and links (for counts) stay.
+    action descriptions, review notes, history lines and documents (deleted from storage
+    after commit) go, as do its risk assessments' answers and reasons, its MARAC referrals'
+    reasons, research and action text, and the text of referrals made with it; its type,
+    status, dates, outcome and links (for counts) stay.
 
     PermissionDenied unless the actor may review retention; 404 for another
     organisation's case; ValidationError if not yet due, already erased or no reason.
@@ -219,22 +527,7 @@ def case_erase(*, actor: Actor, case: Case, reason: str) -> Case:
         reason=reason,
     )
     now = timezone.now()
-    files = [d.file.name for d in case.documents.all() if d.file.name]
-    counts = {
-        "notes_deleted": case.notes.count(),
-        "documents_deleted": len(files),
-        "actions_cleared": case.actions.count(),
-    }
-    case.notes.all().delete()
-    case.documents.all().delete()
-    case.actions.update(description=rules.ERASED_TEXT)
-    case.reviews.update(notes="")
-    case.events.update(description=rules.ERASED_TEXT)  # the history names people
-    case.title = rules.ERASED_CASE_TITLE
-    case.summary = ""
-    case.closure_notes = ""
-    case.version += 1
-    case.save()
+    files, counts = _clear_case(case, set())
     transaction.on_commit(_delete_files_after_commit(files))
     _record_erasure(
         actor,
@@ -245,6 +538,7 @@ def case_erase(*, actor: Actor, case: Case, reason: str) -> Case:
         now=now,
         payload=counts,
     )
+    case.refresh_from_db()
     return case
 
 
