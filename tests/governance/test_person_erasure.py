@@ -34,6 +34,7 @@ from saferhub.people.models import MergeProposal, Person, PersonGroup, PersonNam
 from saferhub.places.models import Place
 from saferhub.referrals import services as referral_services
 from saferhub.referrals.models import Referral
+from saferhub.risk import selectors as risk_selectors
 from saferhub.risk import services as risk_services
 from saferhub.risk.models import Assessment
 from saferhub.risk.rules import Grade
@@ -606,3 +607,21 @@ def test_the_erase_page_says_what_goes_and_erases_with_a_reason(
     assert done.status_code == 302
     assert Person.objects.get(pk=world["jo"].pk).erased_at is not None
     assert Incident.objects.get(pk=world["shared"].pk).narrative == ""
+
+
+def test_an_erased_assessment_shows_its_grade_and_no_answers(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    erase(world, django_capture_on_commit_callbacks)
+    assessment = Assessment.objects.get(pk=world["jo_dash"].pk)
+    view = risk_selectors.assessment_detail(
+        actor=world["manager"].user, assessment=assessment, purpose="Retention check"
+    )
+    assert view.erased and view.detail
+    assert (view.rows, view.counts, view.proposals, view.rescored) == ((), (), (), None)
+    kims = risk_selectors.assessment_detail(
+        actor=world["manager"].user,
+        assessment=Assessment.objects.get(pk=world["kim_dash"].pk),
+        purpose="Supervision",
+    )
+    assert not kims.erased and len(kims.rows) == 24

@@ -46,6 +46,7 @@ class AssessmentView:
     counts: tuple[int, ...]
     proposals: tuple[tuple[str, str], ...]
     rescored: int | None
+    erased: bool = False  # the answers and reasons went with a retention erasure
 
 
 def question_text(questionnaire: Questionnaire, question: rules.Question) -> str:
@@ -58,14 +59,17 @@ def assessment_detail(*, actor: Actor, assessment: Assessment, purpose: str) -> 
     """One assessment for its page, audited as a consultation (`assessment.viewed`).
 
     Members without VIEW_RISK_DETAIL get the grade only: no answers, score or reasons. The
-    score is recomputed from the stored version and answers to show it still agrees.
+    score is recomputed from the stored version and answers to show it still agrees. An
+    assessment whose answers were erased (governance retention) shows its grade and score
+    only, and proposes nothing.
     """
     detail = can_view_answers(actor)
     definition = definition_of(assessment.questionnaire)
     rows: tuple[AnswerRow, ...] = ()
     counts: tuple[int, ...] = ()
     rescored = None
-    if detail:
+    erased = not assessment.answers  # a completed assessment answers every question
+    if detail and not erased:
         labels = {a.value: label for a, label in rules.ANSWER_LABELS.items()}
         rows = tuple(
             AnswerRow(
@@ -78,7 +82,11 @@ def assessment_detail(*, actor: Actor, assessment: Assessment, purpose: str) -> 
         )
         counts = tuple(rules.answers_summary(definition, assessment.answers))
         rescored = rules.score(definition, assessment.answers)
-    proposals = tuple((p, rules.PROPOSAL_LABELS[rules.Proposal(p)]) for p in assessment.proposals)
+    proposals = (
+        ()
+        if erased
+        else tuple((p, rules.PROPOSAL_LABELS[rules.Proposal(p)]) for p in assessment.proposals)
+    )
     audit_record(
         actor=actor,
         action="assessment.viewed",
@@ -90,7 +98,7 @@ def assessment_detail(*, actor: Actor, assessment: Assessment, purpose: str) -> 
         purpose=purpose,
         payload={"detail": detail, "case_id": assessment.case_id},
     )
-    return AssessmentView(assessment, detail, rows, counts, proposals, rescored)
+    return AssessmentView(assessment, detail, rows, counts, proposals, rescored, erased)
 
 
 def case_assessments(*, actor: Actor, case: Case, purpose: str) -> list[Assessment]:
