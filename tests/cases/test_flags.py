@@ -78,3 +78,56 @@ def test_known_to_another_agency(make_member: Any, organisations: Any) -> None:
     # once the case is shared, it is simply visible: no "known elsewhere"
     f.share("case", case.pk, other, organisations["own"])
     assert "known_to_another_agency" not in kinds(person_flags(actor=own.user, person_id=person.pk))
+
+
+def test_several_people_at_once_match_one_by_one_in_the_same_queries(
+    make_member: Any, organisations: Any
+) -> None:
+    """A case page asks for all its people's flags at once: the same flags as asking one by
+    one, each person's own, and no more queries for three people than for one (the MARAC
+    source and the disclosure events aside, which are per person)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from saferhub.cases.flags import people_flags
+
+    own = make_member(Role.CASEWORKER, "own")
+    other = make_member(Role.CASEWORKER, "other")
+    victim, abuser, bystander = (
+        f.person(own, "Ann", "Lee"),
+        f.person(own, "Ray", "Lee"),
+        f.person(own, "Sam", "Hill"),
+    )
+    for days in (3, 30, 60):
+        f.incident(
+            own,
+            [(victim, "victim"), (abuser, "perpetrator")],
+            days_ago=days,
+            category="domestic_abuse",
+        )
+    f.incident(own, [(bystander, "witness")])
+    f.share("person", abuser.pk, own, organisations["other"])
+    f.case(other, [(abuser, "perpetrator")], title="Police case")
+    ids = [victim.pk, abuser.pk, bystander.pk]
+
+    together = people_flags(actor=own.user, person_ids=ids)
+
+    assert list(together) == ids
+    for pid in ids:
+        assert together[pid] == person_flags(actor=own.user, person_id=pid)
+    assert kinds(together[victim.pk]) == {"potential_escalation"}
+    assert kinds(together[abuser.pk]) >= {"repeat_perpetrator", "known_to_another_agency"}
+    assert kinds(together[bystander.pk]) == set()
+
+    def counted(person_ids: list[int]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            people_flags(actor=own.user, person_ids=person_ids)
+        return len(
+            [
+                q
+                for q in queries.captured_queries
+                if "marac_" not in q["sql"] and "audit_" not in q["sql"]
+            ]
+        )
+
+    assert counted(ids) == counted([abuser.pk])

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from saferhub.audit.rules import Operation
@@ -26,6 +25,7 @@ from saferhub.cases import extensions, rules
 from saferhub.cases.access import cases_visible_to
 from saferhub.cases.models import CasePerson, PartnershipFlagRules
 from saferhub.cases.rules import Flag, FlagRules, IncidentFact
+from saferhub.cases.selectors import record_url
 from saferhub.incidents.access import incidents_visible_to
 from saferhub.incidents.models import Incident
 from saferhub.incidents.rules import Role
@@ -114,19 +114,26 @@ def _facts(incidents: QuerySet[Incident]) -> list[IncidentFact]:
     ]
 
 
-def _incident_causes(causes: Iterable[tuple[str, int]]) -> tuple[Cause, ...]:
-    ids = [record_id for kind, record_id in causes if kind == "incident"]
-    incidents = Incident.objects.in_bulk(ids)
-    return tuple(
-        Cause(str(incidents[i]), reverse("incidents:detail", args=[i]))
-        for i in ids
-        if i in incidents
-    )
+def _causes(flags: Iterable[Flag]) -> dict[int, Cause]:
+    """The incidents behind these flags (already among those the member may see), in one
+    query, as links."""
+    ids = {record_id for flag in flags for kind, record_id in flag.causes if kind == "incident"}
+    if not ids:
+        return {}
+    url = record_url("incidents:detail")
+    return {
+        pk: Cause(str(incident), url(pk))
+        for pk, incident in Incident.objects.only("category", "occurred_at").in_bulk(ids).items()
+    }
 
 
-def _shown(flag: Flag, about: str = "") -> ShownFlag:
+def _shown(flag: Flag, causes: dict[int, Cause], about: str = "") -> ShownFlag:
     return ShownFlag(
-        flag.kind.value, flag.label, flag.explanation, _incident_causes(flag.causes), about
+        flag.kind.value,
+        flag.label,
+        flag.explanation,
+        tuple(causes[i] for kind, i in flag.causes if kind == "incident" and i in causes),
+        about,
     )
 
 
@@ -135,79 +142,118 @@ def _since(rule_set: FlagRules, today: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
 
 
-@transaction.atomic
 def person_flags(
     *, actor: AnyUser, person_id: int, today: datetime.date | None = None
 ) -> PersonFlags:
     """The flags on a person the member may see, from the records the member may see."""
+    return people_flags(actor=actor, person_ids=[person_id], today=today)[person_id]
+
+
+@transaction.atomic
+def people_flags(
+    *, actor: AnyUser, person_ids: Iterable[int], today: datetime.date | None = None
+) -> dict[int, PersonFlags]:
+    """Flags for several people (a person page, a case's people, the people just linked at
+    entry), each from the records the member may see.
+
+    The same queries for one person or many: the thresholds, the people's incident ids,
+    the visible incidents among those in the longest window with everyone's roles in them,
+    the incidents behind the flags, the other people named by escalations, and the open
+    cases held elsewhere; then each registered MARAC source per person, and one audit event
+    per person shown as known to another agency."""
+    ids = list(dict.fromkeys(person_ids))
+    if not ids:
+        return {}
     today = today or timezone.localdate()
     rule_set = flag_rules_for(actor)
-    involved = list(
-        Incident.people.through.objects.filter(person_id=person_id).values_list(
-            "incident_id", flat=True
-        )[:5000]
-    )
-    incidents = incidents_visible_to(actor).filter(
-        occurred_at__gte=_since(rule_set, today), pk__in=involved
-    )
-    facts = _facts(incidents)
-    shown: list[ShownFlag] = []
-    for flag in (
-        rules.repeat_victim_flag(person_id, facts, rules=rule_set, today=today),
-        rules.repeat_perpetrator_flag(person_id, facts, rules=rule_set, today=today),
-    ):
-        if flag is not None:
-            shown.append(_shown(flag))
-    escalations = rules.escalation_flags(person_id, facts, rules=rule_set, today=today)
-    if escalations:
-        names = {
-            p.pk: p.full_name
-            for p in people_visible_to(actor).filter(
-                pk__in=[f.person_id for f in escalations if f.person_id]
+    involved: dict[int, set[int]] = {pid: set() for pid in ids}
+    for incident_id, pid in Incident.people.through.objects.filter(person_id__in=ids).values_list(
+        "incident_id", "person_id"
+    )[: 5000 * len(ids)]:
+        involved[pid].add(incident_id)
+    every_incident = set().union(*involved.values())
+    facts = (
+        _facts(
+            incidents_visible_to(actor).filter(
+                occurred_at__gte=_since(rule_set, today), pk__in=sorted(every_incident)
             )
-        }
-        shown.extend(_shown(f, names.get(f.person_id or 0, "")) for f in escalations)
-    marac = rules.marac_flag(
-        extensions.marac_referrals(actor, person_id), rules=rule_set, today=today
-    )
-    if marac is not None:
-        shown.append(ShownFlag(marac.kind.value, marac.label, marac.explanation, ()))
-    elsewhere = _known_elsewhere(actor, [person_id])
-    if elsewhere is not None:
-        shown.append(elsewhere)
-        audit_record(
-            actor=actor,
-            action="flag.known_elsewhere_shown",
-            operation=Operation.DISCLOSURE,
-            target_type="person",
-            target_id=person_id,
-            subject_id=person_id,
-            purpose="Automatic flag",
-            payload={"explanation": elsewhere.explanation[:300]},
         )
-    return PersonFlags(tuple(shown), extensions.marac_source_registered())
+        if every_incident
+        else []
+    )
+    found: dict[int, list[Flag]] = {}
+    for pid in ids:
+        theirs = [f for f in facts if f.incident_id in involved[pid]]
+        found[pid] = [
+            flag
+            for flag in (
+                rules.repeat_victim_flag(pid, theirs, rules=rule_set, today=today),
+                rules.repeat_perpetrator_flag(pid, theirs, rules=rule_set, today=today),
+                *rules.escalation_flags(pid, theirs, rules=rule_set, today=today),
+            )
+            if flag is not None
+        ]
+    causes = _causes(flag for flags in found.values() for flag in flags)
+    others = {f.person_id for flags in found.values() for f in flags if f.person_id}
+    names = (
+        {p.pk: p.full_name for p in people_visible_to(actor).filter(pk__in=sorted(others))}
+        if others
+        else {}
+    )
+    elsewhere = _known_elsewhere(actor, ids)
+    result: dict[int, PersonFlags] = {}
+    for pid in ids:
+        shown = [_shown(f, causes, names.get(f.person_id or 0, "")) for f in found[pid]]
+        marac = rules.marac_flag(
+            extensions.marac_referrals(actor, pid), rules=rule_set, today=today
+        )
+        if marac is not None:
+            shown.append(ShownFlag(marac.kind.value, marac.label, marac.explanation, ()))
+        if pid in elsewhere:
+            shown.append(elsewhere[pid])
+            audit_record(
+                actor=actor,
+                action="flag.known_elsewhere_shown",
+                operation=Operation.DISCLOSURE,
+                target_type="person",
+                target_id=pid,
+                subject_id=pid,
+                purpose="Automatic flag",
+                payload={"explanation": elsewhere[pid].explanation[:300]},
+            )
+        result[pid] = PersonFlags(tuple(shown), extensions.marac_source_registered())
+    return result
 
 
-def _known_elsewhere(actor: AnyUser, person_ids: list[int]) -> ShownFlag | None:
+def _known_elsewhere(actor: AnyUser, person_ids: list[int]) -> dict[int, ShownFlag]:
+    """The "known to another agency" flag of each of these people who has one."""
     membership = membership_of(actor)
     if membership is None:
-        return None
-    # The person's open cases held elsewhere (a handful), then which of those the member may
+        return {}
+    # The people's open cases held elsewhere (a handful), then which of those the member may
     # see: never a NOT IN over every case the member may see.
     links = list(
         CasePerson.objects.filter(person_id__in=person_ids, case__status__in=OPEN_STATUSES)
         .exclude(case__owner_organisation_id=membership.organisation_id)
-        .values_list("case_id", "case__owner_organisation__name")
+        .values_list("person_id", "case_id", "case__owner_organisation__name")
     )
     if not links:
-        return None
+        return {}
     visible = set(
         cases_visible_to(actor)
-        .filter(pk__in=[case_id for case_id, _ in links])
+        .filter(pk__in=sorted({case_id for _, case_id, _ in links}))
         .values_list("pk", flat=True)
     )
-    flag = rules.known_elsewhere_flag(name for case_id, name in links if case_id not in visible)
-    return ShownFlag(flag.kind.value, flag.label, flag.explanation, ()) if flag else None
+    shown: dict[int, ShownFlag] = {}
+    for pid in person_ids:
+        flag = rules.known_elsewhere_flag(
+            name
+            for person_id, case_id, name in links
+            if person_id == pid and case_id not in visible
+        )
+        if flag is not None:
+            shown[pid] = ShownFlag(flag.kind.value, flag.label, flag.explanation, ())
+    return shown
 
 
 @transaction.atomic
@@ -223,14 +269,7 @@ def place_flags(
         )
     )
     flag = rules.repeat_location_flag(place_id, facts, rules=rule_set, today=today)
-    return (_shown(flag),) if flag else ()
-
-
-def people_flags(
-    *, actor: AnyUser, person_ids: Iterable[int], today: datetime.date | None = None
-) -> dict[int, PersonFlags]:
-    """Flags for several people (a case's people, or the people just linked at entry)."""
-    return {pid: person_flags(actor=actor, person_id=pid, today=today) for pid in person_ids}
+    return (_shown(flag, _causes([flag])),) if flag else ()
 
 
 def visible_person_ids(actor: AnyUser, person_ids: Iterable[int]) -> list[int]:
