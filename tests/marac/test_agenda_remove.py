@@ -129,6 +129,14 @@ def test_the_page_asks_for_a_reason_and_hides_from_others(
     session.save()
     page = client.get(f"/marac/meetings/{item.meeting_id}/").content.decode()
     assert url in page
+    # the owner's sharing page says why the case is shared
+    client.force_login(worker.user)
+    shares = client.get(f"/sharing/case/{item.referral.case_id}/").content.decode()
+    assert "While the case is on a MARAC agenda" in shares
+    client.force_login(coordinator.user)
+    session = client.session
+    remember_purpose(session, purpose_scope("marac_meeting", item.meeting_id), "MARAC")
+    session.save()
     response = client.post(url, {"reason": ""})
     assert response.status_code == 400
     assert "govuk-error-summary" in response.content.decode()

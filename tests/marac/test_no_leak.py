@@ -326,6 +326,9 @@ def test_derived_access_ends_with_its_origin(
                 shared
             ), (ending, kind)
         if via_marac:
+            found = client.get("/search/", {"q": "Example Road", "kind": "places"})
+            results = found.content.decode().split("</form>")[-1]
+            assert ("1 Example Road" in results) is shared, ending
             assert ("Hollis" in client.get("/marac/").content.decode()) is shared
             agenda = client.get(f"/marac/meetings/{meeting.pk}/")  # type: ignore[union-attr]
             assert agenda.status_code == 200  # the council still sits on the meeting
