@@ -1,13 +1,20 @@
 """Who may see and change cases: the lead organisation, and organisations the case is shared
-with (a share made directly, or made by putting the case on a MARAC agenda)."""
+with (a share made directly, or made by putting the case on a MARAC agenda).
+
+Three levels, each one rule used by the views, the services and the pages' links alike:
+see (`access_case`), contribute (notes, actions, people, documents, assessments, a MARAC
+referral: the lead organisation, or one the case is shared with to contribute, with the
+right to change records) and change the case itself (details, status, closure, reviews: the
+lead organisation only)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from saferhub.cases.models import Case
-from saferhub.organisations.access import AnyUser
+from saferhub.cases.models import Case, CaseAction
+from saferhub.organisations.access import AnyUser, has_capability, membership_of
+from saferhub.organisations.rules import Capability
 from saferhub.sharing.visibility import editable, visible
 
 RECORD_TYPE = "case"
@@ -29,3 +36,47 @@ def access_case(user: AnyUser, case_id: int, *, need: str = "view") -> Case:
         return queryset.select_related("owner_organisation", "lead_officer").get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404("No such case") from None
+
+
+def can_open_case(user: AnyUser) -> bool:
+    """Whether the user may open a case (the right to record and change records)."""
+    return has_capability(user, Capability.EDIT_PERSONAL_RECORDS)
+
+
+def can_contribute(user: AnyUser, case: Case) -> bool:
+    """Whether the user may add notes, actions, people, documents and assessments to the
+    case, or refer it to MARAC: access_case(need='edit') would let them in.
+
+    The answer is kept on this case object for this user (a page asks several times while
+    it builds its links); a case fetched afresh, as every request does, asks again."""
+    answers: dict[object, bool] = case.__dict__.setdefault("_saferhub_may_contribute", {})
+    key = getattr(user, "pk", None)
+    if key not in answers:
+        answers[key] = editable(
+            Case.objects.filter(pk=case.pk), user=user, record_type=RECORD_TYPE
+        ).exists()
+    return answers[key]
+
+
+def can_change_case(user: AnyUser, case: Case) -> bool:
+    """Whether the user may change the case itself (details, status, closure, reviews): a
+    contributor of the lead organisation."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.organisation_id == case.owner_organisation_id
+        and can_contribute(user, case)
+    )
+
+
+def completable_actions(user: AnyUser, case: Case, actions: list[CaseAction]) -> set[int]:
+    """The ids of the case's actions the user may mark done: open actions of their own
+    organisation, on a case they may contribute to."""
+    membership = membership_of(user)
+    if membership is None or not can_contribute(user, case):
+        return set()
+    return {
+        a.pk
+        for a in actions
+        if a.completed_at is None and a.owner_organisation_id == membership.organisation_id
+    }

@@ -10,6 +10,11 @@ They register at start-up (AppConfig.ready):
   timeline (assessments, referrals...), only entries the actor may see.
 - `register_merge_hook(fn)`: fn(survivor_id, duplicate_id) moves the app's links from a
   merged-away person to the survivor, inside the merge's transaction.
+- `register_person_action(action)` and `register_case_action(action)`: a link the person or
+  case page shows ("Refer to another service", "Complete a DASH checklist"), each with the
+  app's own access rule deciding whether this member may use it, so a page never offers an
+  action its view would refuse. `person_actions` and `case_actions` give a page the links
+  the member may use; `allowed(key, ...)` answers for one action.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from saferhub.organisations.access import AnyUser
 
@@ -36,6 +42,31 @@ MaracSource = Callable[[AnyUser, int], list[tuple[int, datetime.date]]]
 TimelineSource = Callable[[AnyUser, int], list[TimelineEntry]]
 MergeHook = Callable[[int, int], None]
 
+
+@dataclass(frozen=True)
+class RecordAction:
+    """A link to an action on a person or case, offered only to members who may use it.
+
+    `url` builds the link from the record's id; `allowed(user, record)` is the action's own
+    access rule (the same one its view applies)."""
+
+    key: str
+    label: str
+    url: Callable[[int], str]
+    allowed: Callable[[AnyUser, Any], bool]
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    """A record action the member may use, ready for a page."""
+
+    key: str
+    label: str
+    url: str
+
+
+_person_actions: dict[str, RecordAction] = {}
+_case_actions: dict[str, RecordAction] = {}
 _marac_sources: list[MaracSource] = []
 _timeline_sources: list[TimelineSource] = []
 _merge_hooks: list[MergeHook] = []
@@ -78,3 +109,38 @@ def run_merge_hooks(survivor_id: int, duplicate_id: int) -> None:
     """Let every app move its links to the survivor."""
     for hook in _merge_hooks:
         hook(survivor_id, duplicate_id)
+
+
+def register_person_action(action: RecordAction) -> None:
+    """Offer an action on the person page (registered once per key)."""
+    _person_actions.setdefault(action.key, action)
+
+
+def register_case_action(action: RecordAction) -> None:
+    """Offer an action on the case page (registered once per key)."""
+    _case_actions.setdefault(action.key, action)
+
+
+def _links(actions: dict[str, RecordAction], user: AnyUser, record: Any) -> list[ActionLink]:
+    return [
+        ActionLink(a.key, a.label, a.url(record.pk))
+        for a in actions.values()
+        if a.allowed(user, record)
+    ]
+
+
+def person_actions(user: AnyUser, person: Any) -> list[ActionLink]:
+    """The registered person actions this member may use on this person."""
+    return _links(_person_actions, user, person)
+
+
+def case_actions(user: AnyUser, case: Any) -> list[ActionLink]:
+    """The registered case actions this member may use on this case."""
+    return _links(_case_actions, user, case)
+
+
+def person_action_allowed(key: str, user: AnyUser, person: Any) -> bool:
+    """Whether this member may use one registered person action (False when no installed
+    app offers it)."""
+    action = _person_actions.get(key)
+    return action is not None and action.allowed(user, person)

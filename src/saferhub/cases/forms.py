@@ -398,18 +398,78 @@ class DocumentForm(forms.Form):
     )
 
 
+class GroupForm(forms.Form):
+    """A group's name and description (the version guards against overwriting someone
+    else's change)."""
+
+    name = forms.CharField(
+        label="Name of the group",
+        max_length=200,
+        help_text="For example, Riverside Park young people",
+        error_messages={
+            "required": "Enter a name for the group",
+            "max_length": "Name must be 200 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        help_text="What links the group, where and when it is active",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Description must be 2000 characters or fewer"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class GroupMemberForm(forms.Form):
+    """The person to add to a group (chosen from the person search)."""
+
+    person = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": "Choose a person to add"}
+    )
+
+
+class AddToGroupForm(forms.Form):
+    """The group to add a person to, among the groups the member may change."""
+
+    group = forms.TypedChoiceField(
+        label="Which group?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the group to add the person to",
+            "invalid_choice": "Select one of the groups listed",
+        },
+    )
+
+    def __init__(self, *args: Any, groups: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        if isinstance(field, forms.TypedChoiceField):
+            field.choices = groups
+
+
 class SearchForm(forms.Form):
-    """Search people, places and cases."""
+    """Search people, places, cases and groups."""
 
     q = forms.CharField(
         label="Search",
         max_length=100,
         required=False,
-        help_text="A family name (with a first name if you like), a postcode, or a case reference",
+        help_text=(
+            "A family name (with a first name if you like), a postcode, a case reference "
+            "or part of a group's name"
+        ),
     )
     kind = forms.ChoiceField(
         label="Search for",
-        choices=[("people", "People"), ("places", "Places"), ("cases", "Cases")],
+        choices=[
+            ("people", "People"),
+            ("places", "Places"),
+            ("cases", "Cases"),
+            ("groups", "Groups"),
+        ],
         widget=forms.RadioSelect,
         required=False,
         initial="people",

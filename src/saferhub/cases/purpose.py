@@ -50,6 +50,7 @@ PURPOSES: tuple[str, ...] = (
 RECORD_TYPE_LABELS = {
     "case": "case",
     "person": "person's record",
+    "group": "group",
     "incident": "incident",
     "place": "place",
     "assessment": "assessment",

@@ -1,8 +1,10 @@
-"""People, places, incidents and search pages (their views live in cases: see
-record_views). Each list is mounted by config/urls.py under its own prefix and namespace."""
+"""People, groups, places, incidents and search pages (their views live in cases: see
+record_views and group_views). Each list is mounted by config/urls.py under its own prefix
+and namespace."""
 
 from django.urls import path
 
+from saferhub.cases import group_views as g
 from saferhub.cases import record_views as v
 
 people = (
@@ -14,8 +16,24 @@ people = (
         path("<int:person_id>/names/new", v.person_add_name, name="add-name"),
         path("<int:person_id>/merge", v.merge_propose, name="merge"),
         path("merges/<int:proposal_id>/", v.merge_decide, name="merge-decide"),
+        path("<int:person_id>/groups/add", g.person_add_to_group, name="add-to-group"),
     ],
     "people",
+)
+groups = (
+    [
+        path("", g.group_list, name="list"),
+        path("new", g.group_create, name="create"),
+        path("<int:group_id>/", g.group_detail, name="detail"),
+        path("<int:group_id>/edit", g.group_edit, name="edit"),
+        path("<int:group_id>/members/add", g.group_add_member, name="add-member"),
+        path(
+            "<int:group_id>/members/<int:person_id>/remove",
+            g.group_remove_member,
+            name="remove-member",
+        ),
+    ],
+    "groups",
 )
 places = (
     [

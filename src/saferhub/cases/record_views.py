@@ -7,14 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from saferhub.cases import flags, selectors
+from saferhub.cases import extensions, flags, selectors
 from saferhub.cases import services as case_services
+from saferhub.cases.access import can_open_case
 from saferhub.cases.forms import (
     AddPersonForm,
     IncidentForm,
@@ -30,12 +31,18 @@ from saferhub.cases.forms import (
 from saferhub.cases.purpose import purpose_for
 from saferhub.incidents import selectors as incident_selectors
 from saferhub.incidents import services as incident_services
-from saferhub.incidents.access import access_incident
-from saferhub.organisations.access import membership_of, require_capability
+from saferhub.incidents.access import access_incident, can_add_people
+from saferhub.organisations.access import require_capability
 from saferhub.organisations.rules import Capability
 from saferhub.people import selectors as people_selectors
 from saferhub.people import services as people_services
-from saferhub.people.access import access_person
+from saferhub.people.access import (
+    access_person,
+    can_create_groups,
+    can_decide_merges,
+    can_edit_person,
+    can_merge_into,
+)
 from saferhub.people.models import MergeProposal, Person
 from saferhub.places import selectors as place_selectors
 from saferhub.places import services as place_services
@@ -46,7 +53,7 @@ from saferhub.places.models import Place
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    """Search people, places or cases the member may see; paginated."""
+    """Search people, places, cases or groups the member may see; paginated."""
     require_capability(request.user, Capability.VIEW_PERSONAL_RECORDS)
     form = SearchForm(request.GET or None)
     results: Page[Any] | None = None
@@ -59,6 +66,8 @@ def search(request: HttpRequest) -> HttpResponse:
         if text.strip():
             if kind == "places":
                 results = place_selectors.places_search(actor=request.user, text=text, page=page)
+            elif kind == "groups":
+                results = people_selectors.groups_search(actor=request.user, text=text, page=page)
             elif kind == "cases":
                 results = selectors.cases_search(actor=request.user, text=text, page=page)
             else:
@@ -86,7 +95,6 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = people_selectors.person_detail(
         actor=request.user, person_id=person_id, purpose=purpose
     )
-    membership = membership_of(request.user)
     return render(
         request,
         "cases/person_detail.html",
@@ -95,9 +103,13 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "flags": flags.person_flags(actor=request.user, person_id=person.pk),
             "timeline": selectors.person_timeline(actor=request.user, person_id=person.pk),
             "other_names": list(person.other_names.all()),
-            "may_edit": membership is not None
-            and person.owner_organisation_id == membership.organisation_id
-            and membership.role in _editors(),
+            "groups": people_selectors.groups_of_person(actor=request.user, person=person),
+            "may_add_to_group": can_create_groups(request.user),
+            "may_open_case": can_open_case(request.user),
+            "may_edit": can_edit_person(request.user, person),
+            "may_merge": can_merge_into(request.user, person),
+            "may_decide_merges": can_decide_merges(request.user),
+            "actions": extensions.person_actions(request.user, person),
             "merge_proposals": [
                 p
                 for p in people_selectors.merge_proposals_for(request.user)
@@ -113,12 +125,6 @@ def _visible_case_id(request: HttpRequest, raw: str) -> int | None:
     if not raw.isdigit():
         return None
     return int(raw) if cases_visible_to(request.user).filter(pk=int(raw)).exists() else None
-
-
-def _editors() -> set[str]:
-    from saferhub.organisations.rules import Role, role_can
-
-    return {r.value for r in Role if role_can(r, Capability.EDIT_PERSONAL_RECORDS)}
 
 
 def _person_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -236,6 +242,8 @@ def merge_propose(request: HttpRequest, person_id: int) -> HttpResponse:
     """Propose merging a duplicate record into this one (a supervisor approves)."""
     require_capability(request.user, Capability.EDIT_PERSONAL_RECORDS)
     survivor = access_person(request.user, person_id, need="edit")
+    if not can_merge_into(request.user, survivor):
+        raise PermissionDenied("only records your organisation holds can be merged")
     form = MergeProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -444,7 +452,6 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         and places_visible_to(request.user).filter(pk=incident.place_id).exists()
         else ()
     )
-    membership = membership_of(request.user)
     return render(
         request,
         "cases/incident_detail.html",
@@ -456,8 +463,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
                 incident.place_id
                 and places_visible_to(request.user).filter(pk=incident.place_id).exists()
             ),
-            "may_add": membership is not None
-            and incident.owner_organisation_id == membership.organisation_id,
+            "may_add": can_add_people(request.user, incident),
         },
     )
 
@@ -466,6 +472,8 @@ def incident_add_person(request: HttpRequest, incident_id: int) -> HttpResponse:
     """Add another person to an incident, with the known-person check."""
     require_capability(request.user, Capability.EDIT_PERSONAL_RECORDS)
     incident = access_incident(request.user, incident_id)
+    if not can_add_people(request.user, incident):
+        raise PermissionDenied("only the recording organisation adds people to an incident")
     form = AddPersonForm(request.POST or None)
     matches: list[people_selectors.PossibleMatch] = []
     if request.method == "POST" and form.is_valid():

@@ -8,13 +8,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from saferhub.cases import flags, rules, selectors, services
-from saferhub.cases.access import access_case
+from saferhub.cases import extensions, flags, rules, selectors, services
+from saferhub.cases.access import (
+    access_case,
+    can_change_case,
+    can_contribute,
+    can_open_case,
+    completable_actions,
+)
 from saferhub.cases.forms import (
     ActionForm,
     AddPersonForm,
@@ -29,11 +35,12 @@ from saferhub.cases.forms import (
 )
 from saferhub.cases.models import Case, CaseAction, CaseReview
 from saferhub.cases.purpose import purpose_for
-from saferhub.organisations.access import membership_of, require_capability
+from saferhub.incidents.access import can_record_incidents
+from saferhub.organisations.access import require_capability
 from saferhub.organisations.rules import Capability
 from saferhub.people import selectors as people_selectors
 from saferhub.people import services as people_services
-from saferhub.people.access import access_person
+from saferhub.people.access import access_person, can_decide_merges
 
 TABS = (
     ("summary", "Summary"),
@@ -54,10 +61,19 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     tasks = selectors.my_tasks(actor=request.user)
     proposals = (
         people_selectors.merge_proposals_for(request.user)
-        if tasks.organisation_overdue is not None
+        if tasks.organisation_overdue is not None and can_decide_merges(request.user)
         else []
     )
-    return render(request, "cases/my_cases.html", {"tasks": tasks, "proposals": proposals})
+    return render(
+        request,
+        "cases/my_cases.html",
+        {
+            "tasks": tasks,
+            "proposals": proposals,
+            "may_record_incident": can_record_incidents(request.user),
+            "may_open_case": can_open_case(request.user),
+        },
+    )
 
 
 def _officers(request: HttpRequest) -> list[tuple[int, str]]:
@@ -113,21 +129,14 @@ def _case_page(
     if isinstance(purpose, HttpResponse):
         return purpose
     case = selectors.case_detail(actor=request.user, case_id=case_id, purpose=purpose, tab=tab)
-    membership = membership_of(request.user)
-    is_lead = (
-        membership is not None
-        and membership.organisation_id == case.owner_organisation_id
-        and request.user.has_perm
-        if False
-        else membership is not None and membership.organisation_id == case.owner_organisation_id
-    )
+    may_contribute = can_contribute(request.user, case)
     context: dict[str, Any] = {
         "case": case,
         "tab": tab,
         "tabs": TABS,
         "case_type": rules.case_type(case.case_type),
-        "is_lead": is_lead,
-        "may_contribute": access_case_editable(request, case),
+        "may_contribute": may_contribute,
+        "may_change": can_change_case(request.user, case),
         "next_review": case.reviews.filter(completed_at__isnull=True).order_by("due_on").first(),
     }
     if tab == "summary":
@@ -138,16 +147,19 @@ def _case_page(
             for pid, name, _, _ in people
         ]
         context["places"] = selectors.case_places(actor=request.user, case=case)
+        context["case_actions"] = extensions.case_actions(request.user, case)
     elif tab == "people":
         context["people"] = selectors.case_people(actor=request.user, case=case)
     elif tab == "incidents":
         context["incidents"] = selectors.case_incidents(actor=request.user, case=case)
     elif tab == "actions":
-        context["actions"] = list(
+        actions = list(
             case.actions.select_related("owner", "owner_organisation").order_by(
                 "completed_at", "due_on"
             )
         )
+        context["actions"] = actions
+        context["completable"] = completable_actions(request.user, case, actions)
     elif tab == "reviews":
         context["reviews"] = list(case.reviews.select_related("completed_by").order_by("-due_on"))
     elif tab == "notes":
@@ -164,15 +176,6 @@ def _case_page(
         )
     context.update(extra or {})
     return render(request, f"cases/case_{tab}.html", context)
-
-
-def access_case_editable(request: HttpRequest, case: Case) -> bool:
-    """Whether the member may add notes, actions and people to the case."""
-    try:
-        access_case(request.user, case.pk, need="edit")
-    except Http404:
-        return False
-    return True
 
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -297,6 +300,8 @@ def action_complete(request: HttpRequest, case_id: int, action_id: int) -> HttpR
 def review_complete(request: HttpRequest, case_id: int, review_id: int) -> HttpResponse:
     """Record a review (the next one is scheduled)."""
     case = access_case(request.user, case_id, need="edit")
+    if not can_change_case(request.user, case):
+        raise PermissionDenied("only the lead organisation records the case's reviews")
     try:
         review = case.reviews.get(pk=review_id, completed_at__isnull=True)
     except CaseReview.DoesNotExist:
@@ -328,6 +333,8 @@ def _case_change(
     request: HttpRequest, case_id: int, form_class: Any, title: str, button: str, **form_kwargs: Any
 ) -> tuple[Case, Any]:
     case = access_case(request.user, case_id, need="edit")
+    if not can_change_case(request.user, case):
+        raise PermissionDenied("only the lead organisation changes the case itself")
     form = form_class(
         request.POST or None,
         initial={"version": case.version, "title": case.title, "summary": case.summary},

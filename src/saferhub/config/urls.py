@@ -19,6 +19,7 @@ urlpatterns = [
     path("purpose/", include("saferhub.cases.purpose_urls")),
     path("cases/", include("saferhub.cases.urls")),
     path("people/", include(record_urls.people)),
+    path("groups/", include(record_urls.groups)),
     path("places/", include(record_urls.places)),
     path("incidents/", include(record_urls.incidents)),
     path("search/", include(record_urls.search)),

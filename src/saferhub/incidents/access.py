@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from saferhub.incidents.models import Incident
-from saferhub.organisations.access import AnyUser
+from saferhub.organisations.access import AnyUser, has_capability, membership_of
+from saferhub.organisations.rules import Capability
 from saferhub.sharing.visibility import visible
 
 RECORD_TYPE = "incident"
@@ -23,3 +24,19 @@ def access_incident(user: AnyUser, incident_id: int) -> Incident:
         return incidents_visible_to(user).get(pk=incident_id)
     except Incident.DoesNotExist:
         raise Http404("No such incident") from None
+
+
+def can_record_incidents(user: AnyUser) -> bool:
+    """Whether the user may record incidents (the right to record and change records)."""
+    return has_capability(user, Capability.EDIT_PERSONAL_RECORDS)
+
+
+def can_add_people(user: AnyUser, incident: Incident) -> bool:
+    """Whether the user may add people to the incident: only the recording organisation
+    (incidents.services.incident_add_person)."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and incident.owner_organisation_id == membership.organisation_id
+        and can_record_incidents(user)
+    )

@@ -142,3 +142,22 @@ def can_contribute(user: AnyUser) -> bool:
     """Whether the user may add research notes for their organisation."""
     membership = membership_of(user)
     return membership is not None and role_can(membership.role, Capability.EDIT_PERSONAL_RECORDS)
+
+
+def completable_actions(
+    user: AnyUser, meeting: MaracMeeting, actions: list[MaracAction]
+) -> set[int]:
+    """The ids of the meeting's open actions the user may mark done (access_action and
+    marac.services.action_complete): their own agency's, if they may change records, or
+    any action on a meeting they run."""
+    membership = membership_of(user)
+    if membership is None:
+        return set()
+    runs = meetings_visible_to(user, manage=True).filter(pk=meeting.pk).exists()
+    own = can_contribute(user)
+    return {
+        a.pk
+        for a in actions
+        if a.completed_at is None
+        and (runs or (own and a.organisation_id == membership.organisation_id))
+    }

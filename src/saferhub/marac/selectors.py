@@ -17,6 +17,7 @@ from saferhub.analytics.geography import population_for
 from saferhub.audit.rules import Operation
 from saferhub.audit.services import Actor, audit_record
 from saferhub.cases.extensions import TimelineEntry
+from saferhub.cases.flags import flag_rules_for
 from saferhub.cases.models import Case
 from saferhub.incidents.access import incidents_visible_to
 from saferhub.incidents.rules import is_domestic_abuse
@@ -310,13 +311,15 @@ def case_people_for_referral(*, actor: Actor, case: Case, purpose: str) -> list[
 def escalation_on_case(
     *, actor: AnyUser, case: Case, today: datetime.date | None = None
 ) -> list[str]:
-    """Names of the case's victims with enough domestic abuse incidents in the last 12
-    months, among the incidents the actor may see, to meet the potential escalation
-    criterion (marac.rules.potential_escalation: 3 by default). Suggests the criterion on
+    """Names of the case's victims with enough domestic abuse incidents in the window,
+    among the incidents the actor may see, to meet the potential escalation criterion
+    (marac.rules.potential_escalation with the partnership's flag thresholds, the same as
+    the potential escalation flag: 3 in 12 months by default). Suggests the criterion on
     the referral form; the officer decides."""
     today = today or timezone.localdate()
+    rule = flag_rules_for(actor)
     since = timezone.make_aware(
-        datetime.datetime.combine(add_months(today, -12), datetime.time.min)
+        datetime.datetime.combine(add_months(today, -rule.escalation_months), datetime.time.min)
     )
     names: list[str] = []
     for link in case.case_people.select_related("person").filter(role="victim"):
@@ -327,6 +330,8 @@ def escalation_on_case(
             .distinct()
             if is_domestic_abuse(i.category, i.markers or [])
         ]
-        if rules.potential_escalation(dates, on=today):
+        if rules.potential_escalation(
+            dates, on=today, incidents=rule.escalation_count, months=rule.escalation_months
+        ):
             names.append(link.person.full_name)
     return names

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from saferhub.cases.flags import flag_rules_for
 from saferhub.cases.purpose import purpose_for
 from saferhub.marac import selectors, services
 from saferhub.marac.access import (
@@ -21,7 +22,9 @@ from saferhub.marac.access import (
     access_item,
     access_meeting,
     access_referral,
+    can_contribute,
     can_read_minutes,
+    completable_actions,
     marac_partnerships,
     referrals_visible_to,
 )
@@ -125,7 +128,13 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "marac/referral_form.html",
-        {"form": form, "case": case, "assessment": assessment, "escalation": escalation},
+        {
+            "form": form,
+            "case": case,
+            "assessment": assessment,
+            "escalation": escalation,
+            "escalation_rule": flag_rules_for(request.user),
+        },
     )
 
 
@@ -200,6 +209,7 @@ def _meeting_page(
     if view.manages and meeting.status == MaracMeeting.Status.PLANNED:
         agenda_form = bound.get("agenda") or AgendaForm(referrals=_agenda_choices(request, meeting))
     error_form = next((f for f in bound.values() if f.errors), None)
+    actions = [action for item in view.items for action in item.actions.all()]
     return render(
         request,
         "marac/meeting_detail.html",
@@ -209,6 +219,9 @@ def _meeting_page(
             "item_forms": item_forms,
             "agenda_form": agenda_form,
             "form": error_form,
+            # offered only to members the research and action views would let in
+            "may_add_research": can_contribute(request.user),
+            "completable": completable_actions(request.user, meeting, actions),
         },
         status=status,
     )

@@ -99,7 +99,9 @@ class PersonName(models.Model):
 
 
 class PersonGroup(models.Model):
-    """A group of people, for example young people involved in ASB together."""
+    """A group of people, for example young people involved in ASB together. It belongs to
+    the organisation that created it, like a person record (people/access.py); a member
+    sees only the members they may see."""
 
     owner_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="person_groups"
@@ -108,6 +110,11 @@ class PersonGroup(models.Model):
     description = models.TextField(blank=True)
     members = models.ManyToManyField(Person, related_name="groups", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner_organisation", "name"])]
 
     def __str__(self) -> str:
         return self.name

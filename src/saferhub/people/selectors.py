@@ -22,7 +22,14 @@ from saferhub.audit.rules import Operation
 from saferhub.audit.services import audit_record
 from saferhub.organisations.access import require_capability
 from saferhub.organisations.rules import Capability
-from saferhub.people.access import access_person, people_visible_to
+from saferhub.people.access import (
+    access_group,
+    access_person,
+    groups_editable_by,
+    groups_visible_to,
+    people_visible_to,
+    visible_members,
+)
 from saferhub.people.matching import (
     Candidate,
     Entered,
@@ -34,7 +41,7 @@ from saferhub.people.matching import (
     normalise_name,
     phonetic_key,
 )
-from saferhub.people.models import MergeProposal, Person, PersonName
+from saferhub.people.models import MergeProposal, Person, PersonGroup, PersonName
 
 Actor = AbstractBaseUser | AnonymousUser
 
@@ -189,3 +196,85 @@ def merge_proposals_for(actor: Actor) -> list[MergeProposal]:
             organisation_id=membership.organisation_id, status=MergeProposal.Status.PROPOSED
         ).select_related("survivor", "duplicate", "proposed_by")
     )
+
+
+# --- Groups ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """A group as the member may see it: only the members they may see (a hidden member is
+    neither listed nor counted)."""
+
+    group: PersonGroup
+    members: list[Person]
+
+
+@transaction.atomic
+def group_detail(*, actor: Actor, group_id: int, purpose: str) -> GroupView:
+    """One group for its page, with the members the actor may see, A to Z (audited as a
+    consultation with its purpose, naming the members shown)."""
+    group = access_group(actor, group_id)
+    members = list(
+        visible_members(actor, group)
+        .select_related("owner_organisation")
+        .order_by("family_name", "given_name", "pk")
+    )
+    audit_record(
+        actor=actor,
+        action="group.viewed",
+        operation=Operation.CONSULTATION,
+        target_type="group",
+        target_id=group.pk,
+        record_owner_organisation_id=group.owner_organisation_id,
+        purpose=purpose,
+        payload={"shown": [p.pk for p in members]},
+    )
+    return GroupView(group, members)
+
+
+def groups_page(*, actor: Actor, page: int | str | None = 1) -> Page[PersonGroup]:
+    """The groups the actor may see, A to Z (names only: no member is shown)."""
+    require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
+    queryset = groups_visible_to(actor).select_related("owner_organisation")
+    return Paginator(queryset.order_by("name", "pk"), PAGE_SIZE).get_page(page)
+
+
+@transaction.atomic
+def groups_search(*, actor: Actor, text: str, page: int | str | None = 1) -> Page[PersonGroup]:
+    """Groups the actor may see whose name or description contains the text, A to Z.
+    Audited when it searches (a group's name can say who is in it)."""
+    require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
+    text = text.strip()
+    queryset = groups_visible_to(actor).select_related("owner_organisation")
+    if not text:
+        queryset = queryset.none()
+    else:
+        queryset = queryset.filter(Q(name__icontains=text) | Q(description__icontains=text))
+    result = Paginator(queryset.order_by("name", "pk"), PAGE_SIZE).get_page(page)
+    if text:
+        audit_record(
+            actor=actor,
+            action="group.searched",
+            operation=Operation.CONSULTATION,
+            target_type="group",
+            purpose=SEARCH_PURPOSE,
+            payload={"shown": [g.pk for g in result.object_list]},
+        )
+    return result
+
+
+def groups_of_person(*, actor: Actor, person: Person) -> list[PersonGroup]:
+    """The groups the person is in that the actor may see (for the person page, which
+    audits the view of the person itself)."""
+    return list(
+        groups_visible_to(actor)
+        .filter(members=person)
+        .select_related("owner_organisation")
+        .order_by("name", "pk")
+    )
+
+
+def groups_to_add_to(*, actor: Actor, person: Person) -> list[PersonGroup]:
+    """Groups the actor may change that the person is not in yet (at most 200)."""
+    return list(groups_editable_by(actor).exclude(members=person).order_by("name", "pk")[:200])

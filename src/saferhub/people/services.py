@@ -1,9 +1,9 @@
 """Changes to person records and groups. Each runs in one transaction, checks who may make
 it, and writes its audit event (DPA 2018 s.62 operation, the person as subject) inside it.
 
-Two members editing the same person: `person_update` takes the version the member's form was
-opened at and refuses the save if the record has changed since (StaleEditError); nothing is
-overwritten.
+Two members editing the same person or group: `person_update` and `group_update` take the
+version the member's form was opened at and refuse the save if the record has changed since
+(StaleEditError); nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 
 from saferhub.audit.rules import Operation
 from saferhub.audit.services import audit_record
-from saferhub.organisations.access import has_capability, require_capability
+from saferhub.organisations.access import require_capability
 from saferhub.organisations.rules import Capability
 from saferhub.people import access, rules
 from saferhub.people.matching import normalise_name, phonetic_key, stored_given_key
@@ -169,16 +170,37 @@ def person_add_name(
     return name
 
 
+GROUP_NAME_MAX = 200
+GROUP_DESCRIPTION_MAX = 2000
+STALE_GROUP = (
+    "Someone else changed this group after you opened the form. Your changes have not been "
+    "saved: check the latest details and make your changes again."
+)
+
+
+def _group_problems(name: str, description: str) -> dict[str, str]:
+    problems = {}
+    if not name.strip():
+        problems["name"] = "Enter a name for the group"
+    elif len(name.strip()) > GROUP_NAME_MAX:
+        problems["name"] = f"Name must be {GROUP_NAME_MAX} characters or fewer"
+    if len(description.strip()) > GROUP_DESCRIPTION_MAX:
+        problems["description"] = f"Description must be {GROUP_DESCRIPTION_MAX} characters or fewer"
+    return problems
+
+
 @transaction.atomic
 def group_create(*, actor: Actor, name: str, description: str = "") -> PersonGroup:
-    """Create a group of people (for example young people involved in ASB together)."""
+    """Create a group of people (for example young people involved in ASB together), owned by
+    the actor's organisation (collection). ValidationError for a blank or too long name."""
     membership = require_capability(actor, Capability.EDIT_PERSONAL_RECORDS)
-    if not name.strip():
-        raise ValidationError({"name": "Enter a name for the group"})
+    problems = _group_problems(name, description)
+    if problems:
+        raise ValidationError(problems)
     group = PersonGroup.objects.create(
         owner_organisation_id=membership.organisation_id,
         name=name.strip(),
-        description=description,
+        description=description.strip(),
     )
     audit_record(
         actor=actor,
@@ -192,21 +214,80 @@ def group_create(*, actor: Actor, name: str, description: str = "") -> PersonGro
 
 
 @transaction.atomic
+def group_update(
+    *, actor: Actor, group: PersonGroup, version: int, name: str, description: str
+) -> PersonGroup:
+    """Change a group's name and description, if nobody has changed them since `version`
+    (alteration). StaleEditError (nothing saved) when the group moved on; 404 when the actor
+    may not change it; ValidationError for a blank or too long name."""
+    own = access.access_group(actor, group.pk, need="edit")
+    problems = _group_problems(name, description)
+    if problems:
+        raise ValidationError(problems)
+    updated = PersonGroup.objects.filter(pk=own.pk, version=version).update(
+        name=name.strip(),
+        description=description.strip(),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated == 0:
+        raise StaleEditError(STALE_GROUP)
+    changed = [
+        field
+        for field, value in (("name", name.strip()), ("description", description.strip()))
+        if getattr(own, field) != value
+    ]
+    audit_record(
+        actor=actor,
+        action="group.updated",
+        operation=Operation.ALTERATION,
+        target_type="group",
+        target_id=own.pk,
+        record_owner_organisation_id=own.owner_organisation_id,
+        payload={"fields": changed},
+    )
+    return PersonGroup.objects.get(pk=own.pk)
+
+
+@transaction.atomic
 def group_add_member(*, actor: Actor, group: PersonGroup, person: Person) -> None:
-    """Add a person the actor may see to one of their organisation's groups (alteration)."""
-    membership = require_capability(actor, Capability.EDIT_PERSONAL_RECORDS)
-    if group.owner_organisation_id != membership.organisation_id:
-        raise PermissionDenied("not your organisation's group")
+    """Add a person the actor may see to a group they may change (alteration, the person as
+    subject). 404 for a group or person the actor may not use; ValidationError when the
+    person is already a member."""
+    own = access.access_group(actor, group.pk, need="edit")
     visible = access.access_person(actor, person.pk)
-    group.members.add(visible)
+    if own.members.filter(pk=visible.pk).exists():
+        raise ValidationError({"person": f"{visible.full_name} is already in this group"})
+    own.members.add(visible)
     audit_record(
         actor=actor,
         action="group.member_added",
         operation=Operation.ALTERATION,
         target_type="group",
-        target_id=group.pk,
-        record_owner_organisation_id=group.owner_organisation_id,
+        target_id=own.pk,
+        record_owner_organisation_id=own.owner_organisation_id,
         subject_id=visible.pk,
+    )
+
+
+@transaction.atomic
+def group_remove_member(*, actor: Actor, group: PersonGroup, person: Person) -> None:
+    """Take a member the actor may see out of a group they may change (alteration, the
+    person as subject). A member the actor may not see cannot be removed by them: 404, as
+    for someone who is not a member."""
+    own = access.access_group(actor, group.pk, need="edit")
+    member = access.visible_members(actor, own).filter(pk=person.pk).first()
+    if member is None:
+        raise Http404("No such member")
+    own.members.remove(member)
+    audit_record(
+        actor=actor,
+        action="group.member_removed",
+        operation=Operation.ALTERATION,
+        target_type="group",
+        target_id=own.pk,
+        record_owner_organisation_id=own.owner_organisation_id,
+        subject_id=member.pk,
     )
 
 
@@ -285,5 +366,5 @@ def merge_reject(*, actor: Actor, proposal: MergeProposal, reason: str) -> Merge
 
 
 def may_decide_merges(actor: Actor) -> bool:
-    """Whether the actor may approve or reject merge proposals."""
-    return has_capability(actor, Capability.SUPERVISE_CASES)
+    """Whether the actor may approve or reject merge proposals (people.access)."""
+    return access.can_decide_merges(actor)

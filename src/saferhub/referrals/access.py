@@ -15,6 +15,13 @@ from saferhub.referrals.models import Referral
 from saferhub.referrals.rules import Status
 
 
+def can_send(user: AnyUser) -> bool:
+    """Whether the user may send referrals (about a person they may see): a member who may
+    record and change records. The referral form and the person page's link use this."""
+    membership = membership_of(user)
+    return membership is not None and role_can(membership.role, Capability.EDIT_PERSONAL_RECORDS)
+
+
 def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     """Referrals the user's organisation sent, or received and not withdrawn (the one rule for
     every page)."""

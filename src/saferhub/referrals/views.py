@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -15,7 +15,7 @@ from saferhub.organisations.models import Organisation
 from saferhub.organisations.rules import Capability
 from saferhub.people.access import access_person
 from saferhub.referrals import selectors, services
-from saferhub.referrals.access import access_referral, can_decide, can_withdraw
+from saferhub.referrals.access import access_referral, can_decide, can_send, can_withdraw
 from saferhub.referrals.forms import DecisionForm, ReferralForm, WithdrawForm
 from saferhub.referrals.rules import Service, Status
 
@@ -35,6 +35,8 @@ def _int(value: str | None) -> int | None:
 
 def referral_new(request: HttpRequest) -> HttpResponse:
     """Send a referral about a person (?person=, optionally ?case= and ?service=)."""
+    if not can_send(request.user):
+        raise PermissionDenied("needs the edit_personal_records capability")
     membership = require_capability(request.user, Capability.EDIT_PERSONAL_RECORDS)
     source = request.POST if request.method == "POST" else request.GET
     person_id = _int(source.get("person"))

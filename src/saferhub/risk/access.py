@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from saferhub.cases.access import access_case, cases_visible_to
+from saferhub.cases.access import access_case, can_contribute, cases_visible_to
 from saferhub.cases.models import Case
 from saferhub.organisations.access import AnyUser, has_capability
 from saferhub.organisations.rules import Capability
@@ -47,3 +47,9 @@ def can_view_answers(user: AnyUser) -> bool:
 def access_case_to_assess(user: AnyUser, case_id: int) -> Case:
     """A case the user may add an assessment to (they may change it), else 404."""
     return access_case(user, case_id, need="edit")
+
+
+def can_assess(user: AnyUser, case: Case) -> bool:
+    """Whether the user may add an assessment to the case (access_case_to_assess would let
+    them in); the same rule decides who may refer the case to MARAC."""
+    return can_contribute(user, case)

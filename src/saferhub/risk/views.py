@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from saferhub.cases import extensions
 from saferhub.cases.access import access_case
 from saferhub.cases.models import PartnershipFlagRules
 from saferhub.cases.purpose import purpose_for
@@ -20,7 +21,7 @@ from saferhub.organisations.rules import Capability
 from saferhub.people.access import access_person
 from saferhub.people.models import Person
 from saferhub.risk import selectors, services
-from saferhub.risk.access import access_assessment, access_case_to_assess
+from saferhub.risk.access import access_assessment, access_case_to_assess, can_assess
 from saferhub.risk.forms import AssessmentForm, RiskSettingsForm, TriggerForm
 from saferhub.risk.models import Assessment, RiskSettings
 
@@ -71,7 +72,19 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if isinstance(purpose, HttpResponse):
         return purpose
     view = selectors.assessment_detail(actor=request.user, assessment=assessment, purpose=purpose)
-    return render(request, "risk/assessment_detail.html", {"view": view, "a": assessment})
+    return render(
+        request,
+        "risk/assessment_detail.html",
+        {
+            "view": view,
+            "a": assessment,
+            # each proposal links only for members its form would let in
+            "may_refer_marac": can_assess(request.user, assessment.case),
+            "may_refer_service": extensions.person_action_allowed(
+                "refer", request.user, assessment.person
+            ),
+        },
+    )
 
 
 def case_assessments(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -81,7 +94,11 @@ def case_assessments(request: HttpRequest, case_id: int) -> HttpResponse:
     if isinstance(purpose, HttpResponse):
         return purpose
     assessments = selectors.case_assessments(actor=request.user, case=case, purpose=purpose)
-    return render(request, "risk/case_assessments.html", {"case": case, "assessments": assessments})
+    return render(
+        request,
+        "risk/case_assessments.html",
+        {"case": case, "assessments": assessments, "may_assess": can_assess(request.user, case)},
+    )
 
 
 def community_trigger(request: HttpRequest, person_id: int) -> HttpResponse:
