@@ -3,6 +3,7 @@ first, in a fixed number of queries however long the person's history is."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -101,3 +102,18 @@ def test_timeline_queries_do_not_grow_with_the_history(people: dict[str, Any]) -
         entries = selectors.person_timeline(actor=worker.user, person_id=person.pk)
     assert len([e for e in entries if e.kind == "Case opened"]) == 7
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_case_people_lists_only_the_people_the_member_may_see(people: dict[str, Any]) -> None:
+    worker, police, person = people["worker"], people["police"], people["person"]
+    unshared = f.person(worker, "Kim", "Hale", date_of_birth=datetime.date(1990, 3, 4))
+    case = f.case(worker, [(unshared, "perpetrator"), (person, "victim")])
+    f.share("case", case.pk, worker, police.organisation)
+
+    assert selectors.case_people(actor=worker.user, case=case) == [
+        (unshared.pk, "Kim Hale", "perpetrator", "4 March 1990"),
+        (person.pk, "Alex Rowe", "victim", ""),
+    ]
+    assert selectors.case_people(actor=police.user, case=case) == [
+        (person.pk, "Alex Rowe", "victim", "")
+    ]

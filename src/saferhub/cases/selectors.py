@@ -67,18 +67,19 @@ def case_detail(*, actor: Actor, case_id: int, purpose: str, tab: str = "summary
 
 def case_people(*, actor: Actor, case: Case) -> list[tuple[int, str, str, str]]:
     """(person id, name, role, date of birth text) of the case's people the actor may see."""
-    linked = list(case.case_people.values_list("person_id", flat=True))
-    visible = list(people_visible_to(actor).filter(pk__in=linked).values_list("pk", flat=True))
+    links = list(case.case_people.order_by("pk").values_list("person_id", "role"))
+    if not links:
+        return []
+    people = {
+        pk: (f"{given} {family}", f"{born:%-d %B %Y}" if born else "")
+        for pk, given, family, born in people_visible_to(actor)
+        .filter(pk__in=sorted({person_id for person_id, _ in links}))
+        .values_list("pk", "given_name", "family_name", "date_of_birth")
+    }
     return [
-        (
-            link.person_id,
-            link.person.full_name,
-            link.role,
-            f"{link.person.date_of_birth:%-d %B %Y}" if link.person.date_of_birth else "",
-        )
-        for link in case.case_people.filter(person_id__in=visible)
-        .select_related("person")
-        .order_by("pk")
+        (person_id, people[person_id][0], role, people[person_id][1])
+        for person_id, role in links
+        if person_id in people
     ]
 
 
