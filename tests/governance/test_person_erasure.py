@@ -19,6 +19,7 @@ from django.utils import timezone
 from saferhub.audit.models import AuditEvent
 from saferhub.cases.flags import person_flags, place_flags
 from saferhub.cases.models import Case, CaseDocument, CaseEvent, CaseNote, CasePerson
+from saferhub.cases.purpose import purpose_scope, remember_purpose
 from saferhub.casework_mi import rules as mi_rules
 from saferhub.casework_mi import selectors as mi_selectors
 from saferhub.governance import selectors, services
@@ -625,3 +626,18 @@ def test_an_erased_assessment_shows_its_grade_and_no_answers(
         purpose="Supervision",
     )
     assert not kims.erased and len(kims.rows) == 24
+
+
+def test_the_erased_assessment_page_says_the_answers_were_erased(
+    client: Any, world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    erase(world, django_capture_on_commit_callbacks)
+    client.force_login(world["manager"].user)
+    assessment = world["jo_dash"]
+    session = client.session
+    remember_purpose(session, purpose_scope("case", assessment.case_id), "Retention check")
+    session.save()
+    page = client.get(f"/risk/assessments/{assessment.pk}/").content.decode()
+    assert "were erased at the end of the retention period" in page
+    assert "12 yes answers." in page
+    assert "Not answered" not in page and "Reasons for raising the grade" not in page
