@@ -13,7 +13,7 @@ from saferhub.cases.models import Case, CaseNote
 from saferhub.demo import seed_demo
 from saferhub.incidents.models import Incident
 from saferhub.marac.models import AgendaItem, MaracMeeting, MaracReferral
-from saferhub.people.models import Person
+from saferhub.people.models import Person, PersonGroup
 from saferhub.places.models import Place
 from saferhub.referrals.models import Referral
 from saferhub.risk.models import Assessment
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 MODELS = (
     Person,
+    PersonGroup,
     Place,
     Incident,
     Case,
@@ -66,6 +67,8 @@ def test_demo_case_work_is_seeded_once_quickly_and_audited() -> None:
     assert Assessment.objects.filter(kind="dash", grade="high").count() == 1
     assert first["MaracReferral"] == first["AgendaItem"] == 1
     assert first["Referral"] == 2
+    group = PersonGroup.objects.get(name="Riverside Park young people")
+    assert group.members.count() == 2
     second = seed_demo(figures=False)
     assert counts() == first
     assert second.created == []

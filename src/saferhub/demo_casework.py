@@ -307,6 +307,14 @@ def seed_demo_casework() -> list[str]:
         incidents=park,
         places=[r["park"]],
     )
+    # A group of young people seen together in the park (issue 4, item 1).
+    park_group = people.group_create(
+        actor=s.user["caseworker"],
+        name="Riverside Park young people",
+        description="Seen together by the bandstand on weekday evenings.",
+    )
+    for member in (tyler, jordan):
+        people.group_add_member(actor=s.user["caseworker"], group=park_group, person=member)
     closed = s.case(
         "caseworker",
         140,
