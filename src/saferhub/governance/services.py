@@ -176,8 +176,10 @@ def _clear_marac(referrals: QuerySet[MaracReferral], names: set[str]) -> dict[st
         "marac_research_notes_cleared": notes.update(text=rules.ERASED_TEXT),
         "marac_actions_cleared": actions.update(description=rules.ERASED_TEXT),
     }
-    meetings = MaracMeeting.objects.filter(items__referral_id__in=ids).distinct()
-    for meeting in meetings.select_for_update():
+    meeting_ids = set(
+        MaracMeeting.objects.filter(items__referral_id__in=ids).values_list("pk", flat=True)
+    )
+    for meeting in MaracMeeting.objects.select_for_update().filter(pk__in=meeting_ids):
         if not meeting.minutes:
             continue
         alone = not meeting.items.exclude(referral_id__in=ids).exists()
