@@ -28,7 +28,16 @@ What it does:
    known-person check scoring every visible person with a similar family name found by a
    leading-wildcard ILIKE (no blocking keys).
 
-Reports p50/p95/p99/max per request type, errors, throughput and the naive timings.
+Reports p50/p95/p99/max per request type, errors, throughput, the load generator's own CPU
+per request (it shares the cores with the server) and the naive timings.
+
+For profiling rather than load (no HTTP): ``--profile N`` sends N requests of each type
+in-process through the whole middleware stack as one signed-in caseworker and reports
+queries, Python function calls, Python CPU and PostgreSQL CPU per request
+(``--show-queries`` prints their SQL). ``--reuse`` runs against records an earlier run
+generated in a long-lived server named by DATABASE_URL, e.g. build once with
+``--people 100000 --incidents 500000 --profile 1`` against your own server, then profile
+again with ``--reuse --profile 20``.
 """
 
 from __future__ import annotations
@@ -47,7 +56,6 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -359,12 +367,15 @@ def percentile(values: list[float], share: float) -> float:
 
 
 class Session:
-    """A signed-in browser: cookies kept between requests to one server."""
+    """A signed-in browser: cookies kept between requests to one server, one connection
+    reused while the server keeps it open (kept cheap: it shares the cores with the
+    server)."""
 
     def __init__(self, port: int) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
         self.csrf = ""
+        self.conn: http.client.HTTPConnection | None = None
 
     def request(
         self,
@@ -372,36 +383,53 @@ class Session:
         path: str,
         body: dict[str, str] | None = None,
         extra: dict[str, str] | None = None,
+        *,
+        read_token: bool = False,
     ) -> tuple[int, bytes, dict[str, str]]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         headers.update(extra or {})
         data = None
         if body is not None:
-            data = urlencode({"csrfmiddlewaretoken": self.csrf, **body})
+            # The CSRF cookie's secret is accepted as the form token: no page parsing needed.
+            token = self.csrf or self.cookies.get("csrftoken", "")
+            data = urlencode({"csrfmiddlewaretoken": token, **body})
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
-        conn.request(method, path, body=data, headers=headers)
-        response = conn.getresponse()
-        content = response.read()
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                content = response.read()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.conn.close()
+                self.conn = None  # the server closed a kept connection: open a new one
+                if attempt:
+                    raise
+        if response.will_close:
+            self.conn.close()
+            self.conn = None
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
-                for key, morsel in SimpleCookie(value).items():
-                    self.cookies[key] = morsel.value
-        conn.close()
-        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
-        if match:
-            self.csrf = match.group(1).decode()
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0].strip('"')
+        if read_token:
+            match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
+            if match:
+                self.csrf = match.group(1).decode()
         return response.status, content, dict(response.getheaders())
 
     def sign_in(self, username: str) -> None:
-        status, _, _ = self.request("GET", "/account/sign-in")
+        self.request("GET", "/account/sign-in", read_token=True)
         status, _, _ = self.request(
             "POST", "/account/sign-in", {"username": username, "password": PASSWORD}
         )
         if status != 302:
             raise RuntimeError(f"sign-in failed: {status}")
-        self.request("GET", "/cases/")  # a page with a form: keeps a CSRF token
+        self.csrf = ""  # sign-in rotates the CSRF secret: use the new cookie from now on
+        self.request("GET", "/cases/")
 
 
 def setup_django(data_dir: Path) -> None:
@@ -646,6 +674,113 @@ def generate(
     return timings
 
 
+def existing_organisations(users: int) -> tuple[object, object, list[str]]:
+    """The organisations and caseworkers an earlier run created (with --reuse)."""
+    from saferhub.organisations.models import Organisation
+
+    own = Organisation.objects.get(name="Benchshire District Council")
+    other = Organisation.objects.get(name="Benchshire Police")
+    return own, other, [f"bench-worker-{index}" for index in range(users)]
+
+
+def profile_requests(
+    username: str,
+    person_ids: list[int],
+    case_ids: list[int],
+    families: list[str],
+    n: int,
+    *,
+    show_queries: bool = False,
+) -> None:
+    """The four requests in-process, one signed-in caseworker, through the whole middleware
+    stack (Django's test client): queries, Python function calls (cProfile: a count that
+    does not depend on how busy the machine is), Python CPU (the lowest of five batches)
+    and the CPU the PostgreSQL backend spent (from /proc), per request."""
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from saferhub.cases.purpose import remember_purpose
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    people, cases = person_ids[:50], case_ids[:50]
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    session = client.session
+    for kind, ids in (("person", people), ("case", cases)):
+        for record_id in ids:
+            remember_purpose(session, f"{kind}:{record_id}", "Supervision")
+    session.save()
+
+    def send(kind: str, i: int) -> None:
+        family = families[(i * 7) % len(families)]
+        if kind == "person page":
+            response = client.get(f"/people/{people[i % len(people)]}/")
+            ok = b"Timeline" in response.content
+        elif kind == "case page":
+            response = client.get(f"/cases/{cases[i % len(cases)]}/")
+            ok = b"Synthetic case" in response.content
+        elif kind == "search (people)":
+            response = client.get("/search/", {"q": family, "kind": "people"})
+            ok = b"Results" in response.content
+        else:
+            response = client.post(
+                "/people/check",
+                {
+                    "given_name": ("Bill", "Liz", "Jon", "Sam")[i % 4],
+                    "family_name": family[:-1] + "e",
+                    "date_of_birth_0": "3",
+                    "date_of_birth_1": "4",
+                    "date_of_birth_2": "1980",
+                },
+                HTTP_HX_REQUEST="true",
+            )
+            ok = b"known-people" in response.content
+        if response.status_code != 200 or not ok:
+            raise RuntimeError(f"{kind}: {response.status_code}")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+
+    def postgres_cpu() -> float:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    print(f"In-process, {n} requests of each type, signed in as {username}:")
+    for kind in ("person page", "case page", "search (people)", "known-person check"):
+        send(kind, 0)
+        with CaptureQueriesContext(connection) as queries:
+            send(kind, 1)
+        count = len(queries.captured_queries)
+        if show_queries:
+            for query in queries.captured_queries:
+                print("   ", query["sql"][:160])
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for i in range(n):
+            send(kind, i)
+        profiler.disable()
+        calls = pstats.Stats(profiler).total_calls / n  # type: ignore[attr-defined]
+        python, database = [], []
+        for batch in range(5):
+            cpu, pg = time.process_time(), postgres_cpu()
+            for i in range(n):
+                send(kind, batch * n + i)
+            python.append((time.process_time() - cpu) / n * 1000)
+            database.append((postgres_cpu() - pg) / n * 1000)
+        print(
+            f"  {kind:<20} {count:3d} queries  "
+            f"{calls / 1000:5.1f}k Python calls  Python CPU {min(python):5.1f} ms  "
+            f"PostgreSQL CPU {statistics.median(database):5.1f} ms"
+        )
+
+
 def naive_timings(
     username: str, person_ids: list[int], case_ids: list[int], families: list[str], runs: int
 ) -> dict[str, list[float]]:
@@ -740,26 +875,50 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=5_000_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--requests", type=int, default=60, help="per user")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="default: as `saferhub run` (2 per core + 1)"
+    )
     parser.add_argument("--think", type=float, default=1.0, help="mean think time, seconds")
     parser.add_argument("--max-seconds", type=float, default=240.0)
-    parser.add_argument("--naive-runs", type=int, default=20)
+    parser.add_argument("--naive-runs", type=int, default=20, help="0: skip the naive reads")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the records an earlier run generated in this database (a long-lived "
+        "server named by DATABASE_URL) instead of generating them",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="no load test: N requests of each type in-process (Django's test client, one "
+        "signed-in caseworker), reporting queries, Python function calls, Python CPU and "
+        "PostgreSQL CPU per request",
+    )
+    parser.add_argument(
+        "--show-queries", action="store_true", help="with --profile: print each request's SQL"
+    )
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="saferhub-casework-bench-"))
     setup_django(data_dir)
-    own, other, usernames = create_organisations(args.users)
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    first_user = get_user_model().objects.get(username=usernames[0])
-    generation = generate(
-        people=args.people,
-        incidents=args.incidents,
-        own_id=own.pk,  # type: ignore[attr-defined]
-        other_id=other.pk,  # type: ignore[attr-defined]
-        user_id=first_user.pk,
-    )
+    generation: dict[str, float] = {}
+    if args.reuse:
+        own, other, usernames = existing_organisations(args.users)
+    else:
+        own, other, usernames = create_organisations(args.users)
+        first_user = get_user_model().objects.get(username=usernames[0])
+        generation = generate(
+            people=args.people,
+            incidents=args.incidents,
+            own_id=own.pk,  # type: ignore[attr-defined]
+            other_id=other.pk,  # type: ignore[attr-defined]
+            user_id=first_user.pk,
+        )
     with connection.cursor() as cur:
         counts = {}
         for table in (
@@ -783,8 +942,22 @@ def main() -> None:
         case_ids = [row[0] for row in cur.fetchall()][::10]
     families = sorted({s + e for s in FAMILY_STEMS for e in FAMILY_ENDS})
     rng = random.Random(42)
+    if args.profile:
+        print("Rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        profile_requests(
+            usernames[0],
+            person_ids,
+            case_ids,
+            families,
+            args.profile,
+            show_queries=args.show_queries,
+        )
+        return
+
+    from saferhub.cli import gunicorn_worker_options
 
     port = free_port()
+    worker_options = gunicorn_worker_options(args.workers)  # the same as `saferhub run`
     server = subprocess.Popen(
         [
             sys.executable,
@@ -792,7 +965,7 @@ def main() -> None:
             "gunicorn",
             "saferhub.config.wsgi",
             f"--bind=127.0.0.1:{port}",
-            f"--workers={args.workers}",
+            *worker_options,
             "--forwarded-allow-ips=127.0.0.1",
             "--timeout=120",
         ],
@@ -885,17 +1058,21 @@ def main() -> None:
             for i, (s, p) in enumerate(zip(sessions, plans, strict=True))
         ]
         began = time.perf_counter()
+        load_cpu = time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - began
+        load_cpu = time.process_time() - load_cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    naive = naive_timings(
-        usernames[0], person_ids[:50], case_ids[:50], families[::7], args.naive_runs
+    naive = (
+        naive_timings(usernames[0], person_ids[:50], case_ids[:50], families[::7], args.naive_runs)
+        if args.naive_runs
+        else {}
     )
 
     total = sum(len(v) for v in latencies.values())
@@ -903,11 +1080,18 @@ def main() -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     print("Rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-    print("Generation: " + ", ".join(f"{k} {v:.0f} s" for k, v in generation.items()))
+    print(
+        "Generation: "
+        + (", ".join(f"{k} {v:.0f} s" for k, v in generation.items()) or "reused (--reuse)")
+    )
     print(
         f"{args.users} users, think time {0.5 * args.think:.1f}-{1.5 * args.think:.1f} s, gunicorn "
-        f"{args.workers} sync workers: {total} requests in {wall:.1f} s ({total / wall:.1f} req/s), "
+        f"{worker_options[0].split('=')[1]} sync workers: {total} requests in {wall:.1f} s ({total / wall:.1f} req/s), "
         f"errors {len(errors)}"
+    )
+    print(
+        f"Load generator's own CPU: {load_cpu / max(total, 1) * 1000:.1f} ms a request "
+        f"({load_cpu / wall * 100:.0f}% of one core)"
     )
     labels = {
         "person": "person page",
@@ -921,7 +1105,8 @@ def main() -> None:
             f"  {labels[kind]:<22} n={len(ms):>4}  p50 {statistics.median(ms):6.0f} ms  "
             f"p95 {percentile(ms, 0.95):6.0f} ms  p99 {percentile(ms, 0.99):6.0f} ms  max {max(ms):6.0f} ms"
         )
-    print("In-process, same database, one at a time (naive beside SaferHub's own reads):")
+    if naive:
+        print("In-process, same database, one at a time (naive beside SaferHub's own reads):")
     for label, values in naive.items():
         ms = [v * 1000 for v in values]
         print(
