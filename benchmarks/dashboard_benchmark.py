@@ -171,7 +171,7 @@ def main() -> None:
     from saferhub.performance.warehouse import state
 
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
-        street_rows = con.execute("SELECT count(*) FROM street_crime").fetchone()[0]  # type: ignore[index]
+        street_rows = con.execute("SELECT sum(n) FROM crime_count").fetchone()[0]  # type: ignore[index]
     board, username = create_partnership()
     current = state()
     choices = rules.period_choices(current.last_month, current.first_month)

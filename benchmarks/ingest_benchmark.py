@@ -60,6 +60,7 @@ def run_saferhub(files: list[Path], work: Path) -> int:
     db = work / "bench.duckdb"
     for leftover in (db, Path(str(db) + ".wal")):
         leftover.unlink(missing_ok=True)
+    shutil.rmtree(Path(str(db) + ".files"), ignore_errors=True)  # files are copied every run
     shutil.copy(work / "geo.duckdb", db)
     con = warehouse.connect(db)
     report = load_police_uk(con, files)

@@ -127,6 +127,12 @@ def build_warehouse(path: Path, rows: int) -> None:
         path.unlink()
     con = warehouse.connect(path)
     load_ons(con)
+    # The generated rows, kept in a table of their own as the pandas implementation's input
+    # (SaferHub reads only crime_count; a real load keeps the files, docs/adr/0010).
+    con.execute(
+        "CREATE TABLE bench_street (file_id BIGINT, month DATE, force VARCHAR, "
+        "lsoa_code VARCHAR, crime_type VARCHAR)"
+    )
     con.execute("CREATE TEMP TABLE pfa_force (pfa_code VARCHAR, force VARCHAR)")
     con.executemany(
         "INSERT INTO pfa_force VALUES (?, ?)",
@@ -151,7 +157,7 @@ def build_warehouse(path: Path, rows: int) -> None:
     # LSOAs are skewed (a few busy town centres): the square of a uniform number.
     con.execute(
         """
-        INSERT INTO street_crime (file_id, month, force, lsoa_code, crime_type)
+        INSERT INTO bench_street (file_id, month, force, lsoa_code, crime_type)
         WITH generated AS (
             SELECT i,
                    (date_add(?::DATE, INTERVAL (i // ?) MONTH))::DATE AS month,
@@ -174,16 +180,41 @@ def build_warehouse(path: Path, rows: int) -> None:
     con.execute(
         """
         INSERT INTO crime_count
-        SELECT month, force, lsoa_code, crime_type, count(*) FROM street_crime GROUP BY ALL
+        SELECT month, force, lsoa_code, crime_type, count(*) FROM bench_street GROUP BY ALL
         """
     )
-    total = con.execute("SELECT count(*) FROM street_crime").fetchone()[0]  # type: ignore[index]
+    total = con.execute("SELECT count(*) FROM bench_street").fetchone()[0]  # type: ignore[index]
     cells = con.execute("SELECT count(*) FROM crime_count").fetchone()[0]  # type: ignore[index]
     print(
         f"built {path.name}: {total:,} street rows, {cells:,} crime_count rows "
         f"in {time.perf_counter() - started:.0f}s"
     )
     con.close()
+
+
+def upgrade_first_schema(path: Path) -> None:
+    """A cached warehouse built before schema 2 kept the generated rows in street_crime: move
+    them to bench_street and mark the file as schema 2 (crime_count, geography and population
+    are the same in both), rather than spend minutes generating them again."""
+    con = duckdb.connect(str(path))
+    try:
+        version = con.execute(
+            "SELECT value FROM warehouse_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        if version is None or int(version[0]) >= warehouse.SCHEMA_VERSION:
+            return
+        con.execute("ALTER TABLE street_crime RENAME TO bench_street")
+        con.execute("DROP TABLE IF EXISTS outcome")
+        con.execute("DROP TABLE IF EXISTS stop_search")
+        con.execute("ALTER TABLE source_file ADD COLUMN stored_as VARCHAR")
+        con.execute("ALTER TABLE source_file ADD COLUMN header VARCHAR[]")
+        con.execute(
+            "UPDATE warehouse_meta SET value = ? WHERE key = 'schema_version'",
+            [str(warehouse.SCHEMA_VERSION)],
+        )
+        print(f"upgraded the cached {path.name} to schema {warehouse.SCHEMA_VERSION}")
+    finally:
+        con.close()
 
 
 def quarters(last: str, n: int) -> list:
@@ -298,7 +329,7 @@ def pandas_inputs(
     """Street rows of the subset, the LSOA -> CSP lookup and CSP populations, as pandas frames."""
     con = duckdb.connect(str(path), read_only=True)
     street = con.execute(
-        "SELECT month, lsoa_code, crime_type FROM street_crime WHERE month BETWEEN ? AND ?",
+        "SELECT month, lsoa_code, crime_type FROM bench_street WHERE month BETWEEN ? AND ?",
         [first, last],
     ).df()
     geo = con.execute(
@@ -327,6 +358,8 @@ def main() -> None:
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     path = WORK / f"scorecard_{args.rows}.duckdb"
+    if not args.rebuild and path.exists():
+        upgrade_first_schema(path)
     if args.rebuild or not path.exists():
         build_warehouse(path, args.rows)
     print(

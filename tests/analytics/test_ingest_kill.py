@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -16,13 +15,14 @@ from saferhub.analytics import warehouse
 from saferhub.analytics.ingest_police_uk import load_police_uk
 
 LOADER = """
-import sys
+import sys, time
 from saferhub.analytics import warehouse
 from saferhub.analytics.ingest_police_uk import load_police_uk
 con = warehouse.connect(sys.argv[1])
 def progress(stage, done, total):
     if stage == "loading":
         print("LOADING", done, total, flush=True)
+        time.sleep(60)  # hold the open transaction so the kill lands inside it
 print("START", flush=True)
 load_police_uk(con, sys.argv[2:], progress=progress)
 print("COMMITTED", flush=True)
@@ -53,8 +53,7 @@ def test_kill_9_mid_load_leaves_the_warehouse_as_before(tmp_path: Path, shared_d
     for line in process.stdout:
         seen.append(line.strip())
         if line.startswith("LOADING"):
-            break  # the transaction has written at least one batch of 64 files
-    time.sleep(0.2)
+            break  # the transaction has counted at least one batch of 64 files
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
@@ -62,6 +61,11 @@ def test_kill_9_mid_load_leaves_the_warehouse_as_before(tmp_path: Path, shared_d
 
     after = warehouse.connect(db)
     assert snapshot(after) == before
+    # Files the killed load had copied into the file store are not part of the warehouse:
+    # the views read only what committed rows name, and the next load removes the rest.
+    store = warehouse.file_store(after)
+    assert len(list(store.glob("street/*"))) > 2
     # And the warehouse still works: the same load now completes.
     report = load_police_uk(after, second[:3])
     assert report.ok and report.count("loaded") == 3
+    assert len(list(store.glob("street/*"))) == 2 + 3

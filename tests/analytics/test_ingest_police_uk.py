@@ -226,7 +226,8 @@ def test_a_failure_mid_load_rolls_everything_back(
     def boom(con: duckdb.DuckDBPyConnection, loaded: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest_police_uk, "_update_crime_count", boom)
+    # The last step before COMMIT: everything else has been written in the transaction.
+    monkeypatch.setattr(ingest_police_uk, "_geography_note", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         load_police_uk(con, real_files[1:])
     assert snapshot(con) == before

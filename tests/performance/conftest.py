@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ def warehouse_settings(settings: Any, demo_warehouse: Path, tmp_path: Path) -> P
     """Pages read a copy of the demo warehouse (a test may load more into it)."""
     copy = tmp_path / "warehouse.duckdb"
     copy.write_bytes(demo_warehouse.read_bytes())
+    store = demo_warehouse.with_name(demo_warehouse.name + ".files")
+    shutil.copytree(store, copy.with_name(copy.name + ".files"))
     settings.WAREHOUSE_PATH = copy
     settings.DATA_DIR = tmp_path
     return copy

@@ -24,7 +24,7 @@ def add_source_files(con: Any) -> None:
         sha = hashlib.sha256(name.encode()).hexdigest()
         con.execute(
             "INSERT INTO source_file VALUES (?, 'street', 'leicestershire', ?, ?, ?, 1000, 10, 10,"
-            " 0, now()::TIMESTAMP, NULL)",
+            " 0, now()::TIMESTAMP, NULL, NULL, NULL)",
             [number, month, name, sha],
         )
 

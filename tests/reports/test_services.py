@@ -150,7 +150,7 @@ def test_published_report_does_not_change_when_data_are_loaded_and_republishing_
     )
     con.execute(
         "INSERT INTO source_file VALUES (999, 'street', 'leicestershire', ?, 'extra.csv', "
-        "'ab', 1, 1, 1, 0, now()::TIMESTAMP, NULL)",
+        "'ab', 1, 1, 1, 0, now()::TIMESTAMP, NULL, NULL, NULL)",
         [date(2022, 4, 1)],
     )
     con.close()

@@ -5,21 +5,24 @@ How a load works
 1. *Prepare* each input file (two threads): take the sha256 of the file's bytes *as given* (a
    ``.gz`` file's compressed bytes, an archive member's extracted bytes: the checksum a user can
    check with ``sha256sum``), check the file name (``YYYY-MM-<force>-<dataset>.csv``) and the
-   header (for gzip, only the start of the stream is decompressed). A file that is not a
-   police.uk file (wrong header, another format, binary, empty, corrupt gzip) is *refused*
-   with a message saying why, and nothing from it is written. Header columns may come in any
-   order; a UTF-8 byte-order mark and CRLF line endings are accepted.
+   header (for gzip, only the start of the stream is decompressed), and keep the bytes as given
+   in the warehouse's file store under their sha256 (written to a temporary name, then
+   renamed). A file that is not a police.uk file (wrong header, another format, binary, empty,
+   corrupt gzip) is *refused* with a message saying why, and nothing from it is kept. Header
+   columns may come in any order; a UTF-8 byte-order mark and CRLF line endings are accepted.
 2. *Load*, all files in ONE DuckDB transaction: a file whose bytes were loaded before is
    skipped; a newer download of the same force, month and dataset replaces the older one
-   (``source_file.replaced_by``). DuckDB's CSV reader reads the files (gzip included) with the
-   schema given (no sniffing), many files per statement; the row checks (``police_uk_formats``)
-   are computed in the same scan, and every parsed row is written in one pass: good rows under
-   their file's id, refused rows under the negated id, which are then counted per file,
-   deleted, and re-read (only those files) to quarantine them with their line numbers. Rows
-   with the wrong number of columns are caught by the reader. Everything quarantined carries
-   the file, line number (header = line 1) and reason. ``crime_count`` is updated in the same
-   transaction. If anything fails, or the process is killed, the transaction never commits
-   and the warehouse is exactly as it was.
+   (``source_file.replaced_by``). DuckDB's CSV reader reads the stored files (gzip included)
+   with the schema given (no sniffing), many files per statement; in that one scan every row
+   is checked (``police_uk_formats``) and counted by file, check result and, for street
+   files, month, LSOA and crime type: the good rows' counts are ``crime_count``, the refused
+   rows' counts say which files to re-read (only those) to quarantine the rows with their line
+   numbers. Rows with the wrong number of columns are caught by the reader. Everything
+   quarantined carries the file, line number (header = line 1) and reason. The
+   ``street_crime``, ``outcome`` and ``stop_search`` views are re-pointed at the current files
+   in the same transaction. If anything fails, or the process is killed, the transaction never
+   commits and the warehouse is exactly as it was (a file already copied into the store is
+   not named by any committed row, and the next load removes it).
 3. *Fallbacks*, rare and slower: a file the reader finds not UTF-8 is loaded again from a copy
    whose bad lines are blanked out in Python (each quarantined as ``bad encoding`` with the
    byte and column); if DuckDB cannot read a file at all (a gzip stream cut short or corrupt),
@@ -35,8 +38,10 @@ import codecs
 import csv
 import gzip
 import hashlib
+import os
 import shutil
 import tempfile
+import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -47,10 +52,15 @@ from pathlib import Path
 
 import duckdb
 
-from saferhub.analytics import forces
+from saferhub.analytics import forces, warehouse
 from saferhub.analytics.ingest_inputs import InputError, InputFile, expand_inputs
 from saferhub.analytics.ingest_report import FileOutcome, LoadReport, reason_category
-from saferhub.analytics.police_uk_formats import DATASETS, FILE_NAME, PoliceUkFormat
+from saferhub.analytics.police_uk_formats import (
+    DATASETS,
+    FILE_NAME,
+    PoliceUkFormat,
+    csv_reader_sql,
+)
 
 __all__ = ["Progress", "is_police_uk_name", "load_police_uk", "load_police_uk_files"]
 
@@ -63,10 +73,6 @@ _HEAD_BYTES = 1 << 20
 fast path (the header is the first line: police.uk headers are under 300 bytes)."""
 _GROUP_FILES = 64
 """Files read by one statement (progress is reported after each group)."""
-_IN_MEMORY_LIMIT = 4 * 1024**3
-"""Estimated uncompressed size of a load up to which rows are kept in memory until COMMIT
-(``enable_optimistic_write = false``: about half the write cost); larger loads let DuckDB
-write row groups to the file as they fill."""
 _ENCODING_ERRORS = ("INVALID ENCODING", "INVALID UNICODE")
 
 
@@ -86,9 +92,11 @@ class _Prepared:
     sha256: str
     size: int
     header: tuple[str, ...]
+    stored_as: str
+    """The file's path in the warehouse's file store (``<dataset>/<sha256>.csv[.gz]``)."""
     read_path: Path
-    """What DuckDB reads: a link to (or copy of) the file under a safe name in the work folder,
-    ``.csv.gz`` for gzip; for archive members and sanitised files, a plain copy."""
+    """What DuckDB reads: the stored file; on the slow paths, a plain, checked copy in the
+    work folder."""
     seq: int
     encoding_errors: list[tuple[int, str]] = field(default_factory=list)
     sanitised: bool = False
@@ -183,15 +191,21 @@ def _sanitise_encoding(data: bytes) -> tuple[bytes, list[tuple[int, str]]]:
     return b"\n".join(lines), bad
 
 
-def _link(source: Path, target: Path) -> None:
-    """Give DuckDB ``source`` under the safe name ``target`` (no glob characters)."""
-    try:
-        target.symlink_to(source.resolve())
-    except OSError:
-        shutil.copyfile(source, target)
+def _keep(data: bytes, target: Path) -> None:
+    """Store ``data`` at ``target`` in the file store, unless a file of that name (the same
+    sha256) is there already; written under a temporary name and renamed, so a stored file is
+    never partial."""
+    if target.exists() and target.stat().st_size == len(data):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    partial.write_bytes(data)
+    partial.replace(target)
 
 
-def _prepare(item: InputFile, workdir: Path, seq: int, *, verify: bool = False) -> _Prepared:
+def _prepare(
+    item: InputFile, workdir: Path, store: Path, seq: int, *, verify: bool = False
+) -> _Prepared:
     """File-level checks. ``verify``: decompress fully in Python (gzip integrity, UTF-8)."""
     match = FILE_NAME.match(item.basename)
     if match is None:
@@ -225,6 +239,10 @@ def _prepare(item: InputFile, workdir: Path, seq: int, *, verify: bool = False) 
     if not head.strip():
         raise _Refused("the file is empty: no header and no rows")
     header = _parse_header(head[len(_BOM) :] if head.startswith(_BOM) else head, fmt)
+    stored_as = f"{fmt.dataset}/{sha}.csv" + (".gz" if item.gzipped else "")
+    if verify:
+        # The Python-checked copy DuckDB reads must decompress: refuse before keeping anything.
+        plain = head if item.gzipped else given
     prepared = _Prepared(
         item=item,
         fmt=fmt,
@@ -233,43 +251,31 @@ def _prepare(item: InputFile, workdir: Path, seq: int, *, verify: bool = False) 
         sha256=sha,
         size=len(given),
         header=header,
-        read_path=workdir / f"{seq:06d}.csv",
+        stored_as=stored_as,
+        read_path=store / stored_as,
         seq=seq,
     )
+    _keep(given, store / stored_as)
     if verify:
-        _sanitise(prepared, head if item.gzipped else given)
-    elif item.gzipped:
-        prepared.read_path = workdir / f"{seq:06d}.csv.gz"
-        _link(item.path, prepared.read_path)
-    elif item.member is not None:
-        prepared.read_path.write_bytes(given)
-    else:
-        _link(item.path, prepared.read_path)
+        _sanitise(prepared, plain, workdir)
     return prepared
 
 
-def _sanitise(prepared: _Prepared, data: bytes) -> None:
+def _sanitise(prepared: _Prepared, data: bytes, workdir: Path) -> None:
     """Point DuckDB at a plain copy of ``data`` whose non-UTF-8 lines are blanked out."""
     errors: list[tuple[int, str]] = []
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         data, errors = _sanitise_encoding(data)
-    prepared.read_path = prepared.read_path.with_name(f"{prepared.seq:06d}-plain.csv")
+    prepared.read_path = workdir / f"{prepared.seq:06d}-plain.csv"
     prepared.read_path.write_bytes(data)
     prepared.encoding_errors = errors
     prepared.sanitised = True
 
 
 def _read_csv_sql(header: Sequence[str], *, parallel: bool = True) -> tuple[str, dict[str, str]]:
-    columns = dict.fromkeys(header, "VARCHAR")
-    sql = (
-        "read_csv($paths, columns = $columns, header = true, auto_detect = false, "
-        "delim = ',', quote = '\"', escape = '\"', filename = true, "
-        "store_rejects = true, rejects_scan = '_rej_scan', rejects_table = '_rej_err', "
-        f"parallel = {'true' if parallel else 'false'})"
-    )
-    return sql, columns
+    return csv_reader_sql("$paths", "$columns", parallel=parallel), dict.fromkeys(header, "VARCHAR")
 
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -375,39 +381,62 @@ def _exact_sql_rejects(
     return entries
 
 
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _load_group(
     con: duckdb.DuckDBPyConnection, group: list[_Prepared], workdir: Path
 ) -> list[tuple[int, str, int | None, str, str]]:
-    """Write the rows of files sharing one format and header order in one scan; returns the
-    quarantine entries (file_id, file name, line, reason, raw line).
+    """Check and count the rows of files sharing one format and header order in one scan;
+    returns the quarantine entries (file_id, file name, line, reason, raw line).
 
-    Good rows go in under their file's id, refused rows under the negated id; those are counted
-    per file and deleted, and only files that had some are re-read for line numbers."""
+    The scan counts rows by file, the format's low-cardinality columns (month, LSOA, crime or
+    outcome type) and the result of the row-level checks (coordinates...); the checks on the
+    counted columns are then made once per distinct combination, not once per row. Good street
+    rows' counts go to ``crime_count``, and only files with refused rows are re-read for line
+    numbers. Every column is read (the length of each is summed), so the reader checks every
+    field's encoding, not just the ones counted."""
     fmt = group[0].fmt
     source, columns = _read_csv_sql(group[0].header)
-    paths = [str(p.read_path) for p in group]
+    street = fmt.dataset == "street"
+    keys = "".join(f"{_quote(c)}, " for c in fmt.group_columns)
+    touched = " + ".join(f"coalesce(strlen({_quote(c)}), 0)" for c in group[0].header)
+    # Column names are quoted (_quote); the rest is the format's fixed SQL.
+    if fmt.row_check_needs_file:  # the row checks need each row's file (stop-and-search)
+        counted = f"""
+            SELECT _file_id, {keys} ({fmt.row_check_sql}) AS _row_bad, count(*) AS n,
+                   sum({touched}) AS chars
+            FROM (SELECT r.*, f.file_id AS _file_id, f.month_text AS _file_month_text
+                  FROM {source} r JOIN files f ON r.filename = f.path)
+            GROUP BY ALL"""  # noqa: S608
+        on = "g._file_id = f.file_id"
+    else:  # count first, then check each distinct (file, month, LSOA, category) once
+        counted = f"""
+            SELECT filename AS _path, {keys} ({fmt.row_check_sql}) AS _row_bad, count(*) AS n,
+                   sum({touched}) AS chars
+            FROM {source} GROUP BY ALL"""  # noqa: S608
+        on = "g._path = f.path"
     _drop_rejects(con)
     try:
         con.execute(
             f"""
-            INSERT INTO {fmt.table}
-            SELECT CASE WHEN _reason IS NULL THEN _file_id ELSE -_file_id END,
-                   _file_month, _force, {fmt.select_sql}
-            FROM (
-                SELECT *, ({fmt.reason_sql}) AS _reason
-                FROM (
-                    SELECT r.*, f.file_id AS _file_id, f.month AS _file_month,
-                           f.month_text AS _file_month_text, f.force AS _force
-                    FROM {source} r JOIN (
-                        SELECT unnest($paths) AS path, unnest($ids) AS file_id,
-                               unnest($months::DATE[]) AS month, unnest($texts) AS month_text,
-                               unnest($forces) AS force
-                    ) f ON r.filename = f.path
-                )
+            CREATE OR REPLACE TEMP TABLE _scan AS
+            WITH files AS (
+                SELECT unnest($paths) AS path, unnest($ids) AS file_id,
+                       unnest($months::DATE[]) AS month, unnest($texts) AS month_text,
+                       unnest($forces) AS force
             )
-            """,  # noqa: S608 - table and SQL come from the fixed format definitions
+            SELECT file_id, _file_month, _force, {keys}
+                   _row_bad OR ({fmt.group_check_sql}) AS bad, n, chars
+            FROM (
+                SELECT g.*, f.file_id, f.month AS _file_month, f.force AS _force,
+                       f.month_text AS _file_month_text
+                FROM ({counted}) g JOIN files f ON {on}
+            )
+            """,  # noqa: S608 - the format's SQL is fixed text, values are bound
             {
-                "paths": paths,
+                "paths": [str(p.read_path) for p in group],
                 "columns": columns,
                 "ids": [p.file_id for p in group],
                 "months": [p.month for p in group],
@@ -421,32 +450,37 @@ def _load_group(
         raise _ReadFailed(str(exc)) from exc
     rejects, not_utf8 = _collect_rejects(con)
     _drop_rejects(con)
-    ids = [p.file_id for p in group]
-    counts: dict[int, int] = dict(
-        con.execute(
-            f"SELECT file_id, count(*) FROM {fmt.table} "  # noqa: S608 - fixed table name
-            "WHERE (file_id >= $low OR file_id <= -$low) AND list_contains($ids, abs(file_id)) "
-            "GROUP BY file_id",
-            {"low": min(ids), "ids": ids},
+    redo = [p.file_id for p in group if str(p.read_path) in not_utf8 and not p.sanitised]
+    counts: dict[int, tuple[int, int]] = {
+        int(file_id): (int(good), int(bad))
+        for file_id, good, bad in con.execute(
+            """
+            SELECT file_id, coalesce(sum(n) FILTER (NOT bad), 0),
+                   coalesce(sum(n) FILTER (bad), 0)
+            FROM _scan GROUP BY file_id
+            """
         ).fetchall()
-    )
-    if any(n < 0 for n in counts) or not_utf8:
-        redo = [p.file_id for p in group if str(p.read_path) in not_utf8]
+    }
+    if street:
         con.execute(
-            f"DELETE FROM {fmt.table} WHERE file_id < 0 "  # noqa: S608 - fixed table name
-            "OR (file_id >= $low AND list_contains($redo, file_id))",
-            {"low": min(ids), "redo": redo},
+            """
+            INSERT INTO crime_count (month, force, lsoa_code, crime_type, n)
+            SELECT _file_month, _force, "LSOA code", "Crime type", sum(n) FROM _scan
+            WHERE NOT bad AND NOT list_contains($redo, file_id)
+            GROUP BY ALL
+            """,
+            {"redo": redo},
         )
+    con.execute("DROP TABLE _scan")
     entries: list[tuple[int, str, int | None, str, str]] = []
     for prepared in group:
-        if str(prepared.read_path) in not_utf8 and not prepared.sanitised:
+        if prepared.file_id in redo:
             # The reader found bytes that are not UTF-8: name them exactly, from a clean copy.
-            _sanitise(prepared, prepared.plain_bytes())
+            _sanitise(prepared, prepared.plain_bytes(), workdir)
             entries.extend(_load_group(con, [prepared], workdir))
             continue
         outcome = prepared.outcome
-        loaded = counts.get(prepared.file_id, 0)
-        refused = counts.get(-prepared.file_id, 0)
+        loaded, refused = counts.get(prepared.file_id, (0, 0))
         reader = rejects.get(str(prepared.read_path), [])
         found: list[tuple[int | None, str, str]] = [
             (line, reason, "") for line, reason in prepared.encoding_errors
@@ -566,13 +600,16 @@ def _register(
         "names": [p.item.name for p in to_load],
         "shas": [p.sha256 for p in to_load],
         "sizes": [p.size for p in to_load],
+        "stored": [p.stored_as for p in to_load],
+        "headers": [list(p.header) for p in to_load],
     }
     con.execute(
         """
         INSERT INTO source_file (file_id, dataset, force, month, name, sha256, bytes,
-            rows_read, rows_loaded, rows_quarantined, loaded_at, replaced_by)
+            rows_read, rows_loaded, rows_quarantined, loaded_at, replaced_by, stored_as, header)
         SELECT unnest($ids), unnest($datasets), unnest($forces), unnest($months::DATE[]),
-               unnest($names), unnest($shas), unnest($sizes), 0, 0, 0, now()::TIMESTAMP, NULL
+               unnest($names), unnest($shas), unnest($sizes), 0, 0, 0, now()::TIMESTAMP, NULL,
+               unnest($stored), unnest($headers::VARCHAR[][])
         """,
         columns,
     )
@@ -596,13 +633,6 @@ def _register(
         by_id[int(new_id)].outcome.status = "replaced"
         by_id[int(new_id)].outcome.message = f"replaces an older download: {old_name}"
     old_ids = [int(row[0]) for row in old]
-    for dataset, fmt in DATASETS.items():
-        ids = [int(row[0]) for row in old if row[2] == dataset]
-        if ids:
-            con.execute(
-                f"DELETE FROM {fmt.table} WHERE list_contains($ids, file_id)",  # noqa: S608
-                {"ids": ids},
-            )
     con.execute("DELETE FROM quarantine WHERE list_contains($ids, file_id)", {"ids": old_ids})
     con.execute(
         """
@@ -623,21 +653,6 @@ def _register(
             {"forces": [f for f, _ in street], "months": [m for _, m in street]},
         )
     return to_load
-
-
-def _update_crime_count(con: duckdb.DuckDBPyConnection, loaded: list[_Prepared]) -> None:
-    ids = [p.file_id for p in loaded if p.fmt.dataset == "street"]
-    if not ids:
-        return
-    con.execute(
-        """
-        INSERT INTO crime_count (month, force, lsoa_code, crime_type, n)
-        SELECT month, force, lsoa_code, crime_type, count(*)
-        FROM street_crime WHERE file_id >= ? AND list_contains(?, file_id)
-        GROUP BY ALL
-        """,
-        [min(ids), ids],
-    )
 
 
 def _geography_note(con: duckdb.DuckDBPyConnection, loaded: list[_Prepared]) -> str | None:
@@ -676,14 +691,27 @@ def _temp_root() -> str | None:
     return None
 
 
-def _estimated_size(prepared: Sequence[_Prepared]) -> int:
-    return sum(p.size * (6 if p.item.gzipped else 1) for p in prepared)
+def _tidy_store(con: duckdb.DuckDBPyConnection, store: Path) -> None:
+    """After a commit: remove stored files no current source_file row names (replaced
+    downloads, and files kept by a load that was interrupted or rolled back)."""
+    if not store.is_dir():
+        return
+    current = {
+        str(row[0])
+        for row in con.execute(
+            "SELECT stored_as FROM source_file WHERE replaced_by IS NULL AND stored_as IS NOT NULL"
+        ).fetchall()
+    }
+    for path in store.glob("*/*"):
+        if f"{path.parent.name}/{path.name}" not in current and not path.name.endswith(".partial"):
+            path.unlink(missing_ok=True)
 
 
 def _load_once(
     con: duckdb.DuckDBPyConnection,
     items: Sequence[InputFile],
     workdir: Path,
+    store: Path,
     *,
     verify: bool,
     progress: Progress | None,
@@ -695,7 +723,7 @@ def _load_once(
     def prepare(pair: tuple[int, InputFile]) -> _Prepared | FileOutcome:
         seq, item = pair
         try:
-            return _prepare(item, workdir, seq, verify=verify)
+            return _prepare(item, workdir, store, seq, verify=verify)
         except _Refused as exc:
             return FileOutcome(name=item.name, status="refused", message=str(exc))
 
@@ -707,37 +735,31 @@ def _load_once(
                 prepared.append(result)
             if progress:
                 progress("reading", done, len(items))
-    in_memory = _estimated_size(prepared) <= _IN_MEMORY_LIMIT
-    optimistic = con.execute("SELECT current_setting('enable_optimistic_write')").fetchone()
-    if in_memory:
-        con.execute("SET enable_optimistic_write = false")
+    con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            to_load = _register(con, prepared, report)
-            groups: dict[tuple[str, tuple[str, ...]], list[_Prepared]] = {}
-            for p in to_load:
-                groups.setdefault((p.fmt.dataset, p.header), []).append(p)
-            done_files = 0
-            for group in groups.values():
-                for start in range(0, len(group), _GROUP_FILES):
-                    chunk = group[start : start + _GROUP_FILES]
-                    _insert_quarantine(con, _load_group(con, chunk, workdir))
-                    done_files += len(chunk)
-                    if progress:
-                        progress("loading", done_files, len(to_load))
-            _record_counts(con, to_load)
-            _update_crime_count(con, to_load)
-            note = _geography_note(con, to_load)
-            if note:
-                report.notes.append(note)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        if in_memory and optimistic is not None:
-            con.execute(f"SET enable_optimistic_write = {bool(optimistic[0])}")
+        to_load = _register(con, prepared, report)
+        groups: dict[tuple[str, tuple[str, ...]], list[_Prepared]] = {}
+        for p in to_load:
+            groups.setdefault((p.fmt.dataset, p.header), []).append(p)
+        done_files = 0
+        for group in groups.values():
+            for start in range(0, len(group), _GROUP_FILES):
+                chunk = group[start : start + _GROUP_FILES]
+                _insert_quarantine(con, _load_group(con, chunk, workdir))
+                done_files += len(chunk)
+                if progress:
+                    progress("loading", done_files, len(to_load))
+        _record_counts(con, to_load)
+        if to_load:
+            warehouse.refresh_views(con)
+        note = _geography_note(con, to_load)
+        if note:
+            report.notes.append(note)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    _tidy_store(con, store)
     return report
 
 
@@ -753,16 +775,21 @@ def load_police_uk_files(
     Returns a :class:`LoadReport` with every file's outcome. Raises (after rolling back) only on
     an unexpected internal error; bad files and rows are reported, not raised.
     """
+    store = warehouse.file_store(con)
     workdir = Path(tempfile.mkdtemp(prefix="saferhub-ingest-", dir=_temp_root()))
     try:
         try:
-            return _load_once(con, items, workdir, verify=False, progress=progress, threads=threads)
+            return _load_once(
+                con, items, workdir, store, verify=False, progress=progress, threads=threads
+            )
         except _ReadFailed:
-            # A gzip stream DuckDB could not read: nothing was written (rolled back). Redo the
-            # load with every file decompressed and checked in Python, which names the file.
+            # A gzip stream DuckDB could not read: nothing was committed (rolled back). Redo
+            # the load with every file decompressed and checked in Python, which names the file.
             shutil.rmtree(workdir, ignore_errors=True)
             workdir.mkdir()
-            return _load_once(con, items, workdir, verify=True, progress=progress, threads=threads)
+            return _load_once(
+                con, items, workdir, store, verify=True, progress=progress, threads=threads
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

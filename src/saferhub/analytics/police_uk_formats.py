@@ -18,6 +18,7 @@ __all__ = [
     "FILE_NAME",
     "HISTORIC_CRIME_TYPES",
     "PoliceUkFormat",
+    "csv_reader_sql",
     "format_for",
 ]
 
@@ -81,6 +82,14 @@ _LSOA_CHECK = """
 _KNOWN_TYPES = ", ".join(
     "'" + t.replace("'", "''") + "'" for t in CRIME_TYPES + HISTORIC_CRIME_TYPES
 )
+_CRIME_TYPE_CHECKS = f"""
+    WHEN "Crime type" IS NULL THEN 'unknown crime type: empty'
+    WHEN "Crime type" NOT IN ({_KNOWN_TYPES})
+        THEN 'unknown crime type: ''' || "Crime type" || ''''
+"""
+_OUTCOME_TYPE_CHECK = """
+    WHEN "Outcome type" IS NULL THEN 'missing outcome type: empty'
+"""
 
 
 @dataclass(frozen=True)
@@ -95,11 +104,21 @@ class PoliceUkFormat:
     columns it uses ``_file_month_text``, the file name's month as ``YYYY-MM`` (cheaper per
     row than formatting a date)."""
     select_sql: str
-    """The warehouse columns (after file_id, month, force) computed from the CSV columns.
+    """The warehouse view's columns (after file_id, month, force), named, computed from the
+    CSV columns of a row that passed the checks."""
+    group_columns: tuple[str, ...]
+    """CSV columns with few distinct values per file (month, LSOA, category): ingest counts
+    rows by these first and checks each distinct combination once."""
+    row_check_sql: str
+    """TRUE when a row fails a check on its other columns (coordinates, dates...)."""
+    group_check_sql: str
+    """TRUE when a row fails a check on ``group_columns`` (and ``_file_month_text``).
+    ``row_check_sql OR group_check_sql`` is exactly ``reason_sql IS NOT NULL``."""
 
-    It never fails, even on a row the checks refuse (casts are ``TRY_CAST``, NOT NULL columns
-    are coalesced): ingest writes every parsed row in one scan, refused rows under a negative
-    ``file_id`` that it counts and deletes before the transaction ends."""
+    @property
+    def row_check_needs_file(self) -> bool:
+        """Whether the row-level check compares with the file name's month."""
+        return "_file_month_text" in self.row_check_sql
 
 
 STREET = PoliceUkFormat(
@@ -120,15 +139,19 @@ STREET = PoliceUkFormat(
     ),
     table="street_crime",
     reason_sql=f"""CASE {_MONTH_CHECKS} {_coordinate_checks('"Longitude"', '"Latitude"')}
-        WHEN "Crime type" IS NULL THEN 'unknown crime type: empty'
-        WHEN "Crime type" NOT IN ({_KNOWN_TYPES})
-            THEN 'unknown crime type: ''' || "Crime type" || ''''
+        {_CRIME_TYPE_CHECKS}
         {_LSOA_CHECK}
         END""",
+    group_columns=("Month", "LSOA code", "Crime type"),
+    row_check_sql=f"""(CASE {_coordinate_checks('"Longitude"', '"Latitude"')} END)
+        IS NOT NULL""",
+    group_check_sql=f"""(CASE {_MONTH_CHECKS} {_CRIME_TYPE_CHECKS} {_LSOA_CHECK} END)
+        IS NOT NULL""",
     select_sql="""
-        "Crime ID", "Reported by", "Falls within",
-        TRY_CAST("Longitude" AS DOUBLE), TRY_CAST("Latitude" AS DOUBLE), "Location",
-        "LSOA code", "LSOA name", coalesce("Crime type", ''), "Last outcome category", "Context"
+        "Crime ID" AS crime_id, "Reported by" AS reported_by, "Falls within" AS falls_within,
+        TRY_CAST("Longitude" AS DOUBLE) AS longitude, TRY_CAST("Latitude" AS DOUBLE) AS latitude,
+        "Location" AS location, "LSOA code" AS lsoa_code, "LSOA name" AS lsoa_name,
+        "Crime type" AS crime_type, "Last outcome category" AS last_outcome, "Context" AS context
     """,
 )
 
@@ -149,12 +172,18 @@ OUTCOMES = PoliceUkFormat(
     table="outcome",
     reason_sql=f"""CASE {_MONTH_CHECKS} {_coordinate_checks('"Longitude"', '"Latitude"')}
         {_LSOA_CHECK}
-        WHEN "Outcome type" IS NULL THEN 'missing outcome type: empty'
+        {_OUTCOME_TYPE_CHECK}
         END""",
+    group_columns=("Month", "LSOA code", "Outcome type"),
+    row_check_sql=f"""(CASE {_coordinate_checks('"Longitude"', '"Latitude"')} END)
+        IS NOT NULL""",
+    group_check_sql=f"""(CASE {_MONTH_CHECKS} {_LSOA_CHECK} {_OUTCOME_TYPE_CHECK} END)
+        IS NOT NULL""",
     select_sql="""
-        "Crime ID", "Reported by", "Falls within",
-        TRY_CAST("Longitude" AS DOUBLE), TRY_CAST("Latitude" AS DOUBLE), "Location",
-        "LSOA code", "LSOA name", "Outcome type"
+        "Crime ID" AS crime_id, "Reported by" AS reported_by, "Falls within" AS falls_within,
+        TRY_CAST("Longitude" AS DOUBLE) AS longitude, TRY_CAST("Latitude" AS DOUBLE) AS latitude,
+        "Location" AS location, "LSOA code" AS lsoa_code, "LSOA name" AS lsoa_name,
+        "Outcome type" AS outcome_type
     """,
 )
 
@@ -167,6 +196,18 @@ def _bool_check(column: str) -> str:
         THEN 'bad value: {column.strip('"')} is ''' || {column} || ''', not True or False'
     """
 
+
+_SS_REASON = f"""CASE
+        WHEN "Date" IS NULL THEN 'bad date: empty'
+        WHEN {_SS_DATE} IS NULL THEN 'bad date: ''' || "Date" || ''' is not a date and time'
+        WHEN strftime({_SS_DATE}, '%Y-%m') <> _file_month_text
+            THEN 'month not matching file name: row dated ' || "Date" || ', file name says '
+                 || _file_month_text
+        {_coordinate_checks('"Longitude"', '"Latitude"')}
+        {_bool_check('"Part of a policing operation"')}
+        {_bool_check('"Outcome linked to object of search"')}
+        {_bool_check('"Removal of more than just outer clothing"')}
+        END"""
 
 STOP_AND_SEARCH = PoliceUkFormat(
     dataset="stop-and-search",
@@ -188,28 +229,46 @@ STOP_AND_SEARCH = PoliceUkFormat(
         "Removal of more than just outer clothing",
     ),
     table="stop_search",
-    reason_sql=f"""CASE
-        WHEN "Date" IS NULL THEN 'bad date: empty'
-        WHEN {_SS_DATE} IS NULL THEN 'bad date: ''' || "Date" || ''' is not a date and time'
-        WHEN strftime({_SS_DATE}, '%Y-%m') <> _file_month_text
-            THEN 'month not matching file name: row dated ' || "Date" || ', file name says '
-                 || _file_month_text
-        {_coordinate_checks('"Longitude"', '"Latitude"')}
-        {_bool_check('"Part of a policing operation"')}
-        {_bool_check('"Outcome linked to object of search"')}
-        {_bool_check('"Removal of more than just outer clothing"')}
-        END""",
+    reason_sql=_SS_REASON,
+    group_columns=(),
+    row_check_sql=f"({_SS_REASON}) IS NOT NULL",
+    group_check_sql="false",
     select_sql=f"""
-        "Type", {_SS_DATE}, TRY_CAST("Part of a policing operation" AS BOOLEAN),
-        "Policing operation", TRY_CAST("Latitude" AS DOUBLE), TRY_CAST("Longitude" AS DOUBLE),
-        "Gender", "Age range", "Self-defined ethnicity", "Officer-defined ethnicity",
-        "Legislation", "Object of search", "Outcome",
-        TRY_CAST("Outcome linked to object of search" AS BOOLEAN),
+        "Type" AS type, {_SS_DATE} AS date,
+        TRY_CAST("Part of a policing operation" AS BOOLEAN) AS part_of_operation,
+        "Policing operation" AS policing_operation, TRY_CAST("Latitude" AS DOUBLE) AS latitude,
+        TRY_CAST("Longitude" AS DOUBLE) AS longitude, "Gender" AS gender,
+        "Age range" AS age_range, "Self-defined ethnicity" AS self_defined_ethnicity,
+        "Officer-defined ethnicity" AS officer_defined_ethnicity, "Legislation" AS legislation,
+        "Object of search" AS object_of_search, "Outcome" AS outcome,
+        TRY_CAST("Outcome linked to object of search" AS BOOLEAN) AS outcome_linked_to_object,
         TRY_CAST("Removal of more than just outer clothing" AS BOOLEAN)
+            AS removal_of_more_than_outer_clothing
     """,
 )
 
 DATASETS: dict[str, PoliceUkFormat] = {f.dataset: f for f in (STREET, OUTCOMES, STOP_AND_SEARCH)}
+
+
+def csv_reader_sql(
+    paths: str, columns: str, *, ignore_errors: bool = False, parallel: bool = True
+) -> str:
+    """DuckDB's CSV reader over ``paths`` (SQL for a list of files) with the schema
+    ``columns`` (SQL for a struct of name: type), exactly as police.uk writes files: header
+    line, comma, double quotes, no sniffing; ``filename`` gives each row's file.
+
+    ``ignore_errors`` skips the rows the reader refuses (ingest instead stores them to
+    quarantine them); ``parallel = False`` reads each file in order (for line numbers)."""
+    errors = (
+        "ignore_errors = true"
+        if ignore_errors
+        else "store_rejects = true, rejects_scan = '_rej_scan', rejects_table = '_rej_err'"
+    )
+    return (
+        f"read_csv({paths}, columns = {columns}, header = true, auto_detect = false, "
+        f"delim = ',', quote = '\"', escape = '\"', filename = true, {errors}, "
+        f"parallel = {'true' if parallel else 'false'})"
+    )
 
 
 def format_for(dataset: str) -> PoliceUkFormat:

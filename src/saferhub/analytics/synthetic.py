@@ -11,8 +11,9 @@ Two ways in:
 
 * :func:`write_street_files` writes police.uk-format ``YYYY-MM/YYYY-MM-<force>-street.csv.gz``
   files (for ingest tests and the ingest benchmark);
-* :func:`populate_warehouse` writes rows straight into a warehouse's ``street_crime``,
-  ``crime_count`` and ``source_file`` (for the 60-million-row scorecard benchmark).
+* :func:`populate_warehouse` counts generated rows straight into a warehouse's
+  ``crime_count`` and ``source_file`` (for the 60-million-row scorecard benchmark), keeping
+  no files.
 
 Geography: real forces take their LSOAs from the ONS lookups already loaded in the warehouse
 (LSOA -> district -> police force area, matched to the force's PFA code); or the caller gives a
@@ -317,13 +318,14 @@ def populate_warehouse(
     geography: Geography | None = None,
     with_crime_ids: bool = False,
 ) -> int:
-    """Write synthetic street crime straight into the warehouse; returns rows written.
+    """Count synthetic street crime straight into the warehouse; returns rows generated.
 
-    For each force in ``force_slugs`` and each month in ``months`` (YYYY-MM strings), adds
-    ``rows_per_force_month`` rows to ``street_crime``, one ``source_file`` row named
-    ``synthetic:<force>:<month>:seed=<seed>`` (dataset 'street'), and the matching
-    ``crime_count`` rows, all in one transaction, exactly as a real load would leave them
-    (a force-month already present is replaced). Load the real ONS geography first with
+    For each force in ``force_slugs`` and each month in ``months`` (YYYY-MM strings), generates
+    ``rows_per_force_month`` rows and adds their ``crime_count`` rows and one ``source_file``
+    row named ``synthetic:<force>:<month>:seed=<seed>`` (dataset 'street', no stored file, so
+    the rows are not in the ``street_crime`` view), all in one transaction, with the same
+    counts a load of the same rows as files would give (a force-month already present is
+    replaced). Load the real ONS geography first with
     :func:`saferhub.analytics.geography.load_geography` (LSOAs are drawn from each force's
     police force area), or pass ``geography`` for a fictional one. ``with_crime_ids=False``
     (the default) writes short synthetic ids instead of 64-character hashes, which is faster
@@ -363,7 +365,6 @@ def populate_warehouse(
                     raise RuntimeError("source_file_seq gave no value")
                 file_id = int(row[0])
                 if old:
-                    con.execute("DELETE FROM street_crime WHERE list_contains(?, file_id)", [old])
                     con.execute(
                         "DELETE FROM crime_count WHERE force = ? AND month = ?", [slug, month_date]
                     )
@@ -374,7 +375,7 @@ def populate_warehouse(
                 con.execute(
                     """
                     INSERT INTO source_file VALUES (?, 'street', ?, ?, ?, ?, 0, ?, ?, 0,
-                                                    now()::TIMESTAMP, NULL)
+                                                    now()::TIMESTAMP, NULL, NULL, NULL)
                     """,
                     [
                         file_id,
@@ -390,21 +391,12 @@ def populate_warehouse(
         _jobs(con, jobs)
         con.execute(
             f"""
-            INSERT INTO street_crime
-            SELECT _file_id, CAST("Month" || '-01' AS DATE), _force, "Crime ID",
-                   "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-                   "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"
+            INSERT INTO crime_count
+            SELECT CAST("Month" || '-01' AS DATE), _force, "LSOA code", "Crime type", count(*)
             FROM ({_rows_sql(with_crime_ids)})
+            GROUP BY ALL
             """,  # noqa: S608 - fixed SQL text, values bound
             {"seed": seed},
-        )
-        con.execute(
-            """
-            INSERT INTO crime_count
-            SELECT month, force, lsoa_code, crime_type, count(*) FROM street_crime
-            WHERE file_id >= ? GROUP BY ALL
-            """,
-            [min(j[3] for j in jobs)],
         )
         total = len(jobs) * rows_per_force_month
         con.execute("COMMIT")

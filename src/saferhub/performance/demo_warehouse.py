@@ -320,11 +320,27 @@ def _marker(con: duckdb.DuckDBPyConnection) -> str | None:
     return str(row[0]) if row else None
 
 
+def _only_old_demo_figures(path: Path) -> bool:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return _marker(con) is not None and not _holds_other_data(con)
+    finally:
+        con.close()
+
+
 def build_demo_warehouse(path: Path, folder: Path) -> DemoWarehouseReport:
     """Write the demo's files under ``folder`` and load them into the warehouse at ``path``
     through the real ingest functions. Skipped if already done, or if the warehouse holds
-    real police.uk data (the demo never mixes invented figures into real ones)."""
-    con = warehouse.connect(path)
+    real police.uk data (the demo never mixes invented figures into real ones). A demo
+    warehouse made by an earlier SaferHub is rebuilt."""
+    try:
+        con = warehouse.connect(path)
+    except warehouse.WarehouseError:
+        if not _only_old_demo_figures(path):
+            raise
+        for old in (path, path.with_name(path.name + ".wal")):
+            old.unlink(missing_ok=True)
+        con = warehouse.connect(path)
     try:
         if _marker(con) == DEMO_VERSION:
             return DemoWarehouseReport(False, "Demo figures already loaded: nothing changed.")
