@@ -117,3 +117,94 @@ def test_case_people_lists_only_the_people_the_member_may_see(people: dict[str, 
     assert selectors.case_people(actor=police.user, case=case) == [
         (person.pk, "Alex Rowe", "victim", "")
     ]
+
+
+def test_a_person_page_lists_only_the_merge_proposals_about_that_person(
+    people: dict[str, Any],
+) -> None:
+    from saferhub.people import selectors as people_selectors
+    from saferhub.people import services as people_services
+
+    worker, person = people["worker"], people["person"]
+    twin, other, other_twin = (
+        f.person(worker, "Alex", "Row"),
+        f.person(worker, "Kim", "Hale"),
+        f.person(worker, "Kym", "Hale"),
+    )
+    about_person = people_services.merge_propose(
+        actor=worker.user, survivor=person, duplicate=twin, reason="Same date of birth"
+    )
+    about_other = people_services.merge_propose(
+        actor=worker.user, survivor=other, duplicate=other_twin, reason="Same address"
+    )
+
+    def shown(person_id: int | None) -> set[int]:
+        return {
+            p.pk for p in people_selectors.merge_proposals_for(worker.user, person_id=person_id)
+        }
+
+    assert shown(person.pk) == shown(twin.pk) == {about_person.pk}
+    assert shown(other_twin.pk) == {about_other.pk}
+    assert shown(None) == {about_person.pk, about_other.pk}
+
+
+def test_who_may_change_a_person_or_a_case_with_no_query_for_their_own_records(
+    people: dict[str, Any], make_member: Any
+) -> None:
+    from django.http import Http404
+    from django.utils import timezone
+
+    from saferhub.cases.access import can_contribute
+    from saferhub.cases.models import Case
+    from saferhub.people.access import can_edit_person
+    from saferhub.people.models import Person
+    from saferhub.sharing.models import AccessLevel
+
+    worker, police, person = people["worker"], people["police"], people["person"]
+    analyst = make_member(Role.ANALYST)
+    case = f.case(worker, [(person, "victim")])
+    police_person = f.person(police, "Kim", "Hale")
+    police_case = f.case(police, [(police_person, "victim")])
+
+    with CaptureQueriesContext(connection) as queries:
+        assert can_edit_person(worker.user, person)
+        assert can_contribute(worker.user, case)
+    assert queries.captured_queries == []  # their own organisation's records
+    assert not can_edit_person(analyst.user, person)
+    assert not can_contribute(analyst.user, case)
+    # held elsewhere: a view share is not enough, a contribute share is
+    assert not can_edit_person(worker.user, police_person)
+    assert not can_contribute(worker.user, police_case)
+    f.share("person", police_person.pk, police, worker.organisation)
+    f.share("case", police_case.pk, police, worker.organisation, AccessLevel.CONTRIBUTE)
+    assert not can_edit_person(worker.user, police_person)
+    # the answer is kept on the case object it was asked of: a page's next request reads anew
+    assert can_contribute(worker.user, Case.objects.get(pk=police_case.pk))
+    # the police may change the person the council shared to view? No.
+    assert not can_edit_person(police.user, person)
+    # an erased record is changed by no one (the erasure service sets erased_at)
+    Person.objects.filter(pk=person.pk).update(erased_at=timezone.now())
+    person.refresh_from_db()
+    assert not can_edit_person(worker.user, person)
+    # a "checked" record for another id is not trusted: the access check is made again
+    with pytest.raises(Http404):
+        selectors.case_detail(
+            actor=police.user, case_id=case.pk, purpose="Managing this case", checked=police_case
+        )
+
+
+def test_a_checked_record_is_audited_without_being_read_again(people: dict[str, Any]) -> None:
+    from saferhub.audit.models import AuditEvent
+    from saferhub.people import selectors as people_selectors
+    from saferhub.people.access import access_person
+
+    worker, person = people["worker"], people["person"]
+    checked = access_person(worker.user, person.pk)
+    with CaptureQueriesContext(connection) as queries:
+        shown = people_selectors.person_detail(
+            actor=worker.user, person_id=person.pk, purpose="Safeguarding concern", checked=checked
+        )
+    assert shown is checked
+    assert not [q for q in queries.captured_queries if 'FROM "people_person"' in q["sql"]]
+    event = AuditEvent.objects.filter(action="person.viewed").latest("id")
+    assert (event.subject_id, event.purpose) == (str(person.pk), "Safeguarding concern")

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from saferhub.cases.models import Case, CaseAction
 from saferhub.organisations.access import AnyUser, has_capability, membership_of
-from saferhub.organisations.rules import Capability
+from saferhub.organisations.rules import Capability, role_can
 from saferhub.sharing.visibility import editable, visible
 
 RECORD_TYPE = "case"
@@ -48,13 +48,22 @@ def can_contribute(user: AnyUser, case: Case) -> bool:
     case, or refer it to MARAC: access_case(need='edit') would let them in.
 
     The answer is kept on this case object for this user (a page asks several times while
-    it builds its links); a case fetched afresh, as every request does, asks again."""
+    it builds its links); a case fetched afresh, as every request does, asks again. The
+    lead organisation's own case is answered from the case itself (the `editable` rule's
+    first branch: a member who may change records, of the owning organisation); only a
+    case held elsewhere needs the database, to find a share to contribute."""
     answers: dict[object, bool] = case.__dict__.setdefault("_saferhub_may_contribute", {})
     key = getattr(user, "pk", None)
     if key not in answers:
-        answers[key] = editable(
-            Case.objects.filter(pk=case.pk), user=user, record_type=RECORD_TYPE
-        ).exists()
+        membership = membership_of(user)
+        if membership is None or not role_can(membership.role, Capability.EDIT_PERSONAL_RECORDS):
+            answers[key] = False
+        elif case.owner_organisation_id == membership.organisation_id:
+            answers[key] = True
+        else:
+            answers[key] = editable(
+                Case.objects.filter(pk=case.pk), user=user, record_type=RECORD_TYPE
+            ).exists()
     return answers[key]
 
 

@@ -83,7 +83,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person's page: details, flags, other names and timeline (asks the purpose once)."""
     require_capability(request.user, Capability.VIEW_PERSONAL_RECORDS)
-    access_person(request.user, person_id)
+    checked = access_person(request.user, person_id)
     purpose = purpose_for(
         request,
         "person",
@@ -93,7 +93,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     if isinstance(purpose, HttpResponse):
         return purpose
     person = people_selectors.person_detail(
-        actor=request.user, person_id=person_id, purpose=purpose
+        actor=request.user, person_id=person_id, purpose=purpose, checked=checked
     )
     return render(
         request,
@@ -110,11 +110,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "may_merge": can_merge_into(request.user, person),
             "may_decide_merges": can_decide_merges(request.user),
             "actions": extensions.person_actions(request.user, person),
-            "merge_proposals": [
-                p
-                for p in people_selectors.merge_proposals_for(request.user)
-                if person.pk in (p.survivor_id, p.duplicate_id)
-            ],
+            "merge_proposals": people_selectors.merge_proposals_for(
+                request.user, person_id=person.pk
+            ),
         },
     )
 

@@ -48,9 +48,19 @@ def _first_person(case: Case) -> int | str:
 
 
 @transaction.atomic
-def case_detail(*, actor: Actor, case_id: int, purpose: str, tab: str = "summary") -> Case:
-    """One case for its page (audited as a consultation with its purpose and tab)."""
-    case = access_case(actor, case_id)
+def case_detail(
+    *,
+    actor: Actor,
+    case_id: int,
+    purpose: str,
+    tab: str = "summary",
+    checked: Case | None = None,
+) -> Case:
+    """One case for its page (audited as a consultation with its purpose and tab).
+
+    `checked` is the case as access_case(actor, case_id) returned it earlier in the same
+    request, so it is not read twice; without it the access check is made here."""
+    case = checked if checked is not None and checked.pk == case_id else access_case(actor, case_id)
     audit_record(
         actor=actor,
         action="case.viewed",

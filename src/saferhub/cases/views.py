@@ -124,11 +124,13 @@ def _case_page(
     request: HttpRequest, case_id: int, tab: str, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
     require_capability(request.user, Capability.VIEW_PERSONAL_RECORDS)
-    access_case(request.user, case_id)
+    checked = access_case(request.user, case_id)
     purpose = purpose_for(request, "case", case_id)
     if isinstance(purpose, HttpResponse):
         return purpose
-    case = selectors.case_detail(actor=request.user, case_id=case_id, purpose=purpose, tab=tab)
+    case = selectors.case_detail(
+        actor=request.user, case_id=case_id, purpose=purpose, tab=tab, checked=checked
+    )
     may_contribute = can_contribute(request.user, case)
     context: dict[str, Any] = {
         "case": case,
@@ -142,10 +144,8 @@ def _case_page(
     if tab == "summary":
         people = selectors.case_people(actor=request.user, case=case)
         context["people"] = people
-        context["flags"] = [
-            (name, flags.person_flags(actor=request.user, person_id=pid))
-            for pid, name, _, _ in people
-        ]
+        shown = flags.people_flags(actor=request.user, person_ids=[pid for pid, *_ in people])
+        context["flags"] = [(name, shown[pid]) for pid, name, _, _ in people]
         context["places"] = selectors.case_places(actor=request.user, case=case)
         context["case_actions"] = extensions.case_actions(request.user, case)
     elif tab == "people":

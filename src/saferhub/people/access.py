@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from saferhub.organisations.access import AnyUser, has_capability, membership_of
-from saferhub.organisations.rules import Capability
+from saferhub.organisations.rules import Capability, role_can
 from saferhub.people.models import Person, PersonGroup
 from saferhub.sharing.visibility import editable, visible
 
@@ -41,7 +41,19 @@ def access_person(user: AnyUser, person_id: int, *, need: str = "view") -> Perso
 
 def can_edit_person(user: AnyUser, person: Person) -> bool:
     """Whether the user may change the person's details and other names (access_person with
-    need='edit' would let them in)."""
+    need='edit' would let them in). A live record of the user's own organisation is
+    answered from the record itself (the `editable` rule's first branch: a member who may
+    change records, of the owning organisation); only a record held elsewhere needs the
+    database, to find a share to contribute."""
+    membership = membership_of(user)
+    if membership is None or not role_can(membership.role, Capability.EDIT_PERSONAL_RECORDS):
+        return False
+    if (
+        person.owner_organisation_id == membership.organisation_id
+        and person.erased_at is None
+        and person.merged_into_id is None
+    ):
+        return True
     return editable(
         Person.objects.filter(pk=person.pk, erased_at__isnull=True, merged_into__isnull=True),
         user=user,

@@ -143,9 +143,19 @@ def known_person_candidates(
 
 
 @transaction.atomic
-def person_detail(*, actor: Actor, person_id: int, purpose: str) -> Person:
-    """One person's record for their page (audited as a consultation with its purpose)."""
-    person = access_person(actor, person_id)
+def person_detail(
+    *, actor: Actor, person_id: int, purpose: str, checked: Person | None = None
+) -> Person:
+    """One person's record for their page (audited as a consultation with its purpose).
+
+    `checked` is the record as access_person(actor, person_id) returned it earlier in the
+    same request (the page checks access before asking the purpose), so it is not read
+    twice; without it the access check is made here."""
+    person = (
+        checked
+        if checked is not None and checked.pk == person_id
+        else access_person(actor, person_id)
+    )
     audit_record(
         actor=actor,
         action="person.viewed",
@@ -188,14 +198,16 @@ def people_search(*, actor: Actor, text: str, page: int | str | None = 1) -> Pag
     return result
 
 
-def merge_proposals_for(actor: Actor) -> list[MergeProposal]:
-    """Open merge proposals of the actor's organisation (for supervisors' task lists)."""
+def merge_proposals_for(actor: Actor, *, person_id: int | None = None) -> list[MergeProposal]:
+    """Open merge proposals of the actor's organisation (for supervisors' task lists), or
+    only those about one person (survivor or duplicate: for the person's page)."""
     membership = require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
-    return list(
-        MergeProposal.objects.filter(
-            organisation_id=membership.organisation_id, status=MergeProposal.Status.PROPOSED
-        ).select_related("survivor", "duplicate", "proposed_by")
+    proposals = MergeProposal.objects.filter(
+        organisation_id=membership.organisation_id, status=MergeProposal.Status.PROPOSED
     )
+    if person_id is not None:
+        proposals = proposals.filter(Q(survivor_id=person_id) | Q(duplicate_id=person_id))
+    return list(proposals.select_related("survivor", "duplicate", "proposed_by"))
 
 
 # --- Groups ------------------------------------------------------------------------------
