@@ -131,3 +131,34 @@ def test_several_people_at_once_match_one_by_one_in_the_same_queries(
         )
 
     assert counted(ids) == counted([abuser.pk])
+
+
+def test_a_person_pages_incidents_are_read_once_for_flags_and_timeline(
+    make_member: Any, organisations: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from saferhub.cases import selectors
+
+    own = make_member(Role.CASEWORKER, "own")
+    other = make_member(Role.CASEWORKER, "other")
+    victim, abuser = f.person(own, "Ann", "Lee"), f.person(own, "Ray", "Lee")
+    f.share("person", victim.pk, own, organisations["other"])
+    for days in (3, 30, 60):
+        f.incident(own, [(victim, "victim"), (abuser, "perpetrator")], days_ago=days)
+    f.incident(other, [(victim, "victim")], days_ago=4)  # hidden from the council
+    f.incident(own, [(victim, "victim")], days_ago=900)  # outside every flag's window
+
+    with CaptureQueriesContext(connection) as read_once:
+        incidents = selectors.person_incidents(actor=own.user, person_id=victim.pk)
+        flags = person_flags(actor=own.user, person_id=victim.pk, incidents=incidents)
+        timeline = selectors.person_timeline(
+            actor=own.user, person_id=victim.pk, incidents=incidents
+        )
+    with CaptureQueriesContext(connection) as read_twice:
+        assert person_flags(actor=own.user, person_id=victim.pk) == flags
+        assert selectors.person_timeline(actor=own.user, person_id=victim.pk) == timeline
+    assert len(read_once.captured_queries) == len(read_twice.captured_queries) - 2
+    assert "repeat_victim" in kinds(flags)
+    assert len([e for e in timeline if e.kind == "Incident"]) == 4

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -25,7 +26,7 @@ from saferhub.cases import extensions, rules
 from saferhub.cases.access import cases_visible_to
 from saferhub.cases.models import CasePerson, PartnershipFlagRules
 from saferhub.cases.rules import Flag, FlagRules, IncidentFact
-from saferhub.cases.selectors import record_url
+from saferhub.cases.selectors import MAX_INCIDENTS_PER_PERSON, PersonIncidents, record_url
 from saferhub.incidents.access import incidents_visible_to
 from saferhub.incidents.models import Incident
 from saferhub.incidents.rules import Role
@@ -88,9 +89,16 @@ def flag_rules_from(row: PartnershipFlagRules) -> FlagRules:
 
 
 def _facts(incidents: QuerySet[Incident]) -> list[IncidentFact]:
-    rows = list(
-        incidents.values_list("pk", "occurred_at", "category", "markers", "place_id").order_by()
+    return _facts_of(
+        list(
+            incidents.values_list("pk", "occurred_at", "category", "markers", "place_id").order_by()
+        )
     )
+
+
+def _facts_of(rows: list[tuple[Any, ...]]) -> list[IncidentFact]:
+    """(pk, occurred_at, category, markers, place_id) rows as the rules' facts, with every
+    person's role in them (one query)."""
     roles: dict[int, tuple[set[int], set[int]]] = {row[0]: (set(), set()) for row in rows}
     if rows:
         for incident_id, person_id, role in Incident.people.through.objects.filter(
@@ -143,15 +151,27 @@ def _since(rule_set: FlagRules, today: datetime.date) -> datetime.datetime:
 
 
 def person_flags(
-    *, actor: AnyUser, person_id: int, today: datetime.date | None = None
+    *,
+    actor: AnyUser,
+    person_id: int,
+    today: datetime.date | None = None,
+    incidents: PersonIncidents | None = None,
 ) -> PersonFlags:
-    """The flags on a person the member may see, from the records the member may see."""
-    return people_flags(actor=actor, person_ids=[person_id], today=today)[person_id]
+    """The flags on a person the member may see, from the records the member may see.
+    `incidents` is the person's incidents as selectors.person_incidents read them for this
+    actor (a person page reads them once for the flags and the timeline)."""
+    return people_flags(actor=actor, person_ids=[person_id], today=today, incidents=incidents)[
+        person_id
+    ]
 
 
 @transaction.atomic
 def people_flags(
-    *, actor: AnyUser, person_ids: Iterable[int], today: datetime.date | None = None
+    *,
+    actor: AnyUser,
+    person_ids: Iterable[int],
+    today: datetime.date | None = None,
+    incidents: PersonIncidents | None = None,
 ) -> dict[int, PersonFlags]:
     """Flags for several people (a person page, a case's people, the people just linked at
     entry), each from the records the member may see.
@@ -160,27 +180,39 @@ def people_flags(
     the visible incidents among those in the longest window with everyone's roles in them,
     the incidents behind the flags, the other people named by escalations, and the open
     cases held elsewhere; then each registered MARAC source per person, and one audit event
-    per person shown as known to another agency."""
+    per person shown as known to another agency. For one person whose incidents were read
+    already (`incidents`), their ids and the visible ones are not read again."""
     ids = list(dict.fromkeys(person_ids))
     if not ids:
         return {}
     today = today or timezone.localdate()
     rule_set = flag_rules_for(actor)
+    since = _since(rule_set, today)
     involved: dict[int, set[int]] = {pid: set() for pid in ids}
-    for incident_id, pid in Incident.people.through.objects.filter(person_id__in=ids).values_list(
-        "incident_id", "person_id"
-    )[: 5000 * len(ids)]:
-        involved[pid].add(incident_id)
-    every_incident = set().union(*involved.values())
-    facts = (
-        _facts(
-            incidents_visible_to(actor).filter(
-                occurred_at__gte=_since(rule_set, today), pk__in=sorted(every_incident)
-            )
+    if incidents is not None and ids == [incidents.person_id]:
+        involved[incidents.person_id] = set(incidents.roles)
+        facts = _facts_of(
+            [
+                (i.pk, i.occurred_at, i.category, i.markers, i.place_id)
+                for i in incidents.visible
+                if i.occurred_at >= since
+            ]
         )
-        if every_incident
-        else []
-    )
+    else:
+        for incident_id, pid in Incident.people.through.objects.filter(
+            person_id__in=ids
+        ).values_list("incident_id", "person_id")[: MAX_INCIDENTS_PER_PERSON * len(ids)]:
+            involved[pid].add(incident_id)
+        every_incident = set().union(*involved.values())
+        facts = (
+            _facts(
+                incidents_visible_to(actor).filter(
+                    occurred_at__gte=since, pk__in=sorted(every_incident)
+                )
+            )
+            if every_incident
+            else []
+        )
     found: dict[int, list[Flag]] = {}
     for pid in ids:
         theirs = [f for f in facts if f.incident_id in involved[pid]]

@@ -95,13 +95,18 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = people_selectors.person_detail(
         actor=request.user, person_id=person_id, purpose=purpose, checked=checked
     )
+    incidents = selectors.person_incidents(actor=request.user, person_id=person.pk)
     return render(
         request,
         "cases/person_detail.html",
         {
             "person": person,
-            "flags": flags.person_flags(actor=request.user, person_id=person.pk),
-            "timeline": selectors.person_timeline(actor=request.user, person_id=person.pk),
+            "flags": flags.person_flags(
+                actor=request.user, person_id=person.pk, incidents=incidents
+            ),
+            "timeline": selectors.person_timeline(
+                actor=request.user, person_id=person.pk, incidents=incidents
+            ),
             "other_names": list(person.other_names.all()),
             "groups": people_selectors.groups_of_person(actor=request.user, person=person),
             "may_add_to_group": can_create_groups(request.user),

@@ -219,31 +219,81 @@ def record_url(name: str) -> Callable[[int], str]:
 
 
 NOTES_PER_CASE = 20
+MAX_INCIDENTS_PER_PERSON = 5000
 
 
-def person_timeline(*, actor: Actor, person_id: int, limit: int = 200) -> list[TimelineEntry]:
+@dataclass(frozen=True)
+class VisibleIncident:
+    """One incident a person was involved in, as the member may see it."""
+
+    pk: int
+    occurred_at: datetime.datetime
+    category: str
+    markers: list[str]
+    place_id: int | None
+    organisation: str  # the recording organisation's name
+
+
+@dataclass(frozen=True)
+class PersonIncidents:
+    """A person's part in incidents (every incident id and their roles in it) and the
+    incidents among those the member may see, newest first: read once for a person page's
+    flags and timeline."""
+
+    person_id: int
+    roles: dict[int, list[str]]
+    visible: list[VisibleIncident]
+
+
+def person_incidents(*, actor: Actor, person_id: int) -> PersonIncidents:
+    """The person's roles in incidents and the visible incidents among them (two queries;
+    at most MAX_INCIDENTS_PER_PERSON)."""
+    roles: dict[int, list[str]] = {}
+    for incident_id, role in Incident.people.through.objects.filter(
+        person_id=person_id
+    ).values_list("incident_id", "role")[:MAX_INCIDENTS_PER_PERSON]:
+        roles.setdefault(incident_id, []).append(role)
+    visible = (
+        [
+            VisibleIncident(*row)
+            for row in incidents_visible_to(actor)
+            .filter(pk__in=sorted(roles))
+            .order_by("-occurred_at", "-pk")
+            .values_list(
+                "pk", "occurred_at", "category", "markers", "place_id", "owner_organisation__name"
+            )
+        ]
+        if roles
+        else []
+    )
+    return PersonIncidents(person_id, roles, visible)
+
+
+def person_timeline(
+    *,
+    actor: Actor,
+    person_id: int,
+    limit: int = 200,
+    incidents: PersonIncidents | None = None,
+) -> list[TimelineEntry]:
     """The person's incidents, cases (opened and closed), case notes on cases about them and
     whatever other apps register (assessments, referrals), newest first: only records the
     actor may see.
 
-    A fixed number of queries whatever the person's history: their roles in incidents, the
-    visible incidents among those, the visible cases they are on, and the newest notes of
-    those cases (at most NOTES_PER_CASE each), then the registered sources."""
+    A fixed number of queries whatever the person's history: their roles in incidents and
+    the visible incidents among those (or `incidents`, already read by person_incidents for
+    this actor), the visible cases they are on, and the newest notes of those cases (at
+    most NOTES_PER_CASE each), then the registered sources."""
     entries: list[TimelineEntry] = []
-    roles: dict[int, list[str]] = {}
-    for incident_id, role in Incident.people.through.objects.filter(
-        person_id=person_id
-    ).values_list("incident_id", "role")[:5000]:
-        roles.setdefault(incident_id, []).append(role)
-    if roles:
+    if incidents is None or incidents.person_id != person_id:
+        incidents = person_incidents(actor=actor, person_id=person_id)
+    roles = incidents.roles
+    if incidents.visible:
         categories = dict(Incident._meta.get_field("category").flatchoices)
         incident_url = record_url("incidents:detail")
-        for pk, occurred_at, category, organisation in (
-            incidents_visible_to(actor)
-            .filter(pk__in=list(roles))
-            .order_by("-occurred_at")
-            .values_list("pk", "occurred_at", "category", "owner_organisation__name")[:limit]
-        ):
+        for incident in incidents.visible[:limit]:
+            pk, occurred_at = incident.pk, incident.occurred_at
+            category, organisation = incident.category, incident.organisation
             entries.append(
                 TimelineEntry(
                     occurred_at,
