@@ -208,3 +208,26 @@ def test_a_checked_record_is_audited_without_being_read_again(people: dict[str, 
     assert not [q for q in queries.captured_queries if 'FROM "people_person"' in q["sql"]]
     event = AuditEvent.objects.filter(action="person.viewed").latest("id")
     assert (event.subject_id, event.purpose) == (str(person.pk), "Safeguarding concern")
+
+
+def test_case_places_lists_only_the_places_the_member_may_see(people: dict[str, Any]) -> None:
+    from saferhub.places import services as place_services
+
+    worker, police, person = people["worker"], people["police"], people["person"]
+    council_place = place_services.place_create(
+        actor=worker.user, name="1 Market Street", postcode="LE1 1AA"
+    )
+    police_place = place_services.place_create(
+        actor=police.user, name="Police car park", postcode="LE1 2BB"
+    )
+    f.share("place", police_place.pk, police, worker.organisation)
+    case = f.case(worker, [(person, "victim")], places=[council_place, police_place])
+    no_places = f.case(worker, [(person, "victim")])
+    f.share("case", case.pk, worker, police.organisation)
+
+    assert {p.pk for p in selectors.case_places(actor=worker.user, case=case)} == {
+        council_place.pk,
+        police_place.pk,
+    }
+    assert [p.pk for p in selectors.case_places(actor=police.user, case=case)] == [police_place.pk]
+    assert selectors.case_places(actor=worker.user, case=no_places) == []

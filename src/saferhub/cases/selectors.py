@@ -105,8 +105,10 @@ def case_incidents(*, actor: Actor, case: Case) -> list[Incident]:
 
 def case_places(*, actor: Actor, case: Case) -> list[Place]:
     """The case's places the actor may see."""
-    linked = list(case.places.values_list("pk", flat=True))
-    return list(places_visible_to(actor).filter(pk__in=linked))
+    linked = list(
+        case.places.through.objects.filter(case_id=case.pk).values_list("place_id", flat=True)
+    )
+    return list(places_visible_to(actor).filter(pk__in=linked)) if linked else []
 
 
 def case_document_for_download(
