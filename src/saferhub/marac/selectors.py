@@ -258,17 +258,32 @@ def data_form(
 def visible_referral_dates(actor: AnyUser, person_id: int) -> list[tuple[int, datetime.date]]:
     """(referral id, referred on) of the person's MARAC referrals as a victim that the actor
     may see: the source of part A's "MARAC referral in the last 12 months" flag
-    (cases.extensions.register_marac_referrals)."""
+    (cases.extensions.register_marac_referrals). The person's few referral ids first, then
+    the visibility rule on those (most people have none)."""
+    ids = _referral_ids_of(person_id)
+    if not ids:
+        return []
     return list(
         referrals_visible_to(actor)
-        .filter(victim_id=person_id)
+        .filter(pk__in=ids)
         .order_by("-referred_on")
         .values_list("pk", "referred_on")
     )
 
 
+def _referral_ids_of(person_id: int) -> list[int]:
+    return list(
+        MaracReferral.objects.filter(victim_id=person_id)
+        .order_by("-referred_on")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
 def timeline_for_person(actor: AnyUser, person_id: int) -> list[TimelineEntry]:
     """The person's MARAC referrals the actor may see, for the person page's timeline."""
+    ids = _referral_ids_of(person_id)
+    if not ids:
+        return []
     return [
         TimelineEntry(
             occurred_at=timezone.make_aware(
@@ -281,7 +296,7 @@ def timeline_for_person(actor: AnyUser, person_id: int) -> list[TimelineEntry]:
             detail=r.get_criterion_display(),
         )
         for r in referrals_visible_to(actor)
-        .filter(victim_id=person_id)
+        .filter(pk__in=ids)
         .select_related("referring_organisation")
     ]
 

@@ -70,7 +70,15 @@ def referral_detail(*, actor: Actor, referral: Referral, purpose: str) -> Referr
 
 
 def timeline_for_person(actor: AnyUser, person_id: int) -> list[TimelineEntry]:
-    """Referrals about the person that the actor's organisation sent or received."""
+    """Referrals about the person that the actor's organisation sent or received (the
+    person's few referral ids first, then the visibility rule on those)."""
+    ids = list(
+        Referral.objects.filter(person_id=person_id)
+        .order_by("-sent_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    if not ids:
+        return []
     return [
         TimelineEntry(
             occurred_at=r.sent_at,
@@ -80,7 +88,7 @@ def timeline_for_person(actor: AnyUser, person_id: int) -> list[TimelineEntry]:
             detail=r.get_status_display(),
         )
         for r in referrals_visible_to(actor)
-        .filter(person_id=person_id)
+        .filter(pk__in=ids)
         .select_related("from_organisation", "to_organisation")
     ]
 
