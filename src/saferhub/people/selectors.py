@@ -206,7 +206,15 @@ def merge_proposals_for(actor: Actor, *, person_id: int | None = None) -> list[M
         organisation_id=membership.organisation_id, status=MergeProposal.Status.PROPOSED
     )
     if person_id is not None:
-        proposals = proposals.filter(Q(survivor_id=person_id) | Q(duplicate_id=person_id))
+        # The few ids first (usually none): the full rows only when there are some.
+        ids = list(
+            proposals.filter(Q(survivor_id=person_id) | Q(duplicate_id=person_id)).values_list(
+                "pk", flat=True
+            )
+        )
+        if not ids:
+            return []
+        proposals = MergeProposal.objects.filter(pk__in=ids)
     return list(proposals.select_related("survivor", "duplicate", "proposed_by"))
 
 
@@ -278,10 +286,18 @@ def groups_search(*, actor: Actor, text: str, page: int | str | None = 1) -> Pag
 
 def groups_of_person(*, actor: Actor, person: Person) -> list[PersonGroup]:
     """The groups the person is in that the actor may see (for the person page, which
-    audits the view of the person itself)."""
+    audits the view of the person itself). The person's few group ids first, then the
+    visibility rule on those (most people are in none)."""
+    ids = list(
+        PersonGroup.members.through.objects.filter(person_id=person.pk).values_list(
+            "persongroup_id", flat=True
+        )[:500]
+    )
+    if not ids:
+        return []
     return list(
         groups_visible_to(actor)
-        .filter(members=person)
+        .filter(pk__in=ids)
         .select_related("owner_organisation")
         .order_by("name", "pk")
     )
