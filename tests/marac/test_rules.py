@@ -5,6 +5,13 @@ import datetime
 
 import pytest
 
+from saferhub.cases.rules import (
+    FlagRules,
+    IncidentFact,
+    escalation_flags,
+    in_window,
+    months_before,
+)
 from saferhub.marac.rules import (
     DiscussedCase,
     age_on,
@@ -53,7 +60,7 @@ def test_previous_referral_date_is_the_latest_earlier_one() -> None:
 def test_potential_escalation_three_incidents_in_twelve_months() -> None:
     on = D(2025, 6, 30)
     assert potential_escalation([D(2025, 1, 1), D(2025, 3, 1), D(2025, 6, 30)], on=on)
-    assert not potential_escalation([D(2024, 6, 30), D(2025, 3, 1), D(2025, 6, 1)], on=on)
+    assert not potential_escalation([D(2024, 6, 29), D(2025, 3, 1), D(2025, 6, 1)], on=on)
     assert not potential_escalation([D(2025, 1, 1), D(2025, 3, 1)], on=on)
     assert potential_escalation([D(2025, 1, 1)] * 5, on=on, incidents=5)
 
@@ -140,3 +147,29 @@ def test_minutes_are_restricted(
         )
         is allowed
     )
+
+
+@pytest.mark.parametrize(
+    ("on", "months"),
+    [(D(2025, 6, 30), 12), (D(2025, 5, 31), 3), (D(2024, 2, 29), 12), (D(2025, 3, 15), 1)],
+)
+def test_the_first_day_of_the_window_counts_for_both_the_criterion_and_the_flag(
+    on: datetime.date, months: int
+) -> None:
+    """An incident exactly `months` months ago counts for the MARAC potential escalation
+    criterion and for the potential escalation flag alike; the day before counts for neither."""
+    first_day = months_before(on, months)
+    rule = FlagRules(escalation_count=3, escalation_months=months)
+
+    def flagged(days: list[datetime.date]) -> bool:
+        facts = [
+            IncidentFact(i, day, "domestic_abuse", (), frozenset({1}), frozenset({9}))
+            for i, day in enumerate(days)
+        ]
+        return bool(escalation_flags(1, facts, rules=rule, today=on))
+
+    for oldest, counts in ((first_day, True), (first_day - DAY, False)):
+        dates = [oldest, on - DAY, on]
+        assert potential_escalation(dates, on=on, months=months) is counts, oldest
+        assert flagged(dates) is counts, oldest
+        assert in_window(oldest, today=on, months=months) is counts

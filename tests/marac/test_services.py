@@ -292,3 +292,43 @@ def test_potential_escalation_is_suggested_from_visible_incidents(make_member: A
     assert selectors.escalation_on_case(actor=worker.user, case=da) == []
     incident(worker, 200)
     assert selectors.escalation_on_case(actor=worker.user, case=da) == ["Dana Hollis"]
+
+
+def test_an_incident_exactly_twelve_months_ago_counts_for_the_suggestion_and_the_flag(
+    make_member: Any,
+) -> None:
+    """The referral form's potential escalation suggestion and the person's potential
+    escalation flag share one window: its first day (12 months ago today) counts in both."""
+    from saferhub.cases.rules import months_before
+    from saferhub.incidents.models import Incident, Involvement
+
+    worker = make_member(Role.CASEWORKER, "own")
+    da, victim, perpetrator, *_ = da_case(worker)  # one incident two days ago
+    today = timezone.localdate()
+
+    def incident(day: datetime.date) -> Incident:
+        created = Incident.objects.create(
+            owner_organisation=worker.organisation,
+            occurred_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 5))),
+            category="domestic_abuse",
+            created_by=worker.user,
+        )
+        Involvement.objects.create(incident=created, person=victim, role="victim")
+        Involvement.objects.create(incident=created, person=perpetrator, role="perpetrator")
+        return created
+
+    def flagged() -> bool:
+        flags = person_flags(actor=worker.user, person_id=victim.pk, today=today).flags
+        return any(f.kind == "potential_escalation" for f in flags)
+
+    incident(today - 30 * DAY)
+    oldest = incident(months_before(today, 12) - DAY)  # the day before the window
+    assert selectors.escalation_on_case(actor=worker.user, case=da, today=today) == []
+    assert not flagged()
+    Incident.objects.filter(pk=oldest.pk).update(
+        occurred_at=timezone.make_aware(
+            datetime.datetime.combine(months_before(today, 12), datetime.time(0, 5))
+        )
+    )
+    assert selectors.escalation_on_case(actor=worker.user, case=da, today=today) == ["Dana Hollis"]
+    assert flagged()

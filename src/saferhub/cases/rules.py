@@ -226,6 +226,14 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def in_window(day: datetime.date, *, today: datetime.date, months: int) -> bool:
+    """Whether `day` falls in the look-back window of `months` calendar months up to
+    `today`, counting both ends: 12 months on 15 March 2026 runs from 15 March 2025 to
+    15 March 2026. The one window rule of the flags and of the MARAC potential escalation
+    criterion (marac.rules.potential_escalation), so the two always agree."""
+    return months_before(today, months) <= day <= today
+
+
 @dataclass(frozen=True)
 class IncidentFact:
     """What the flag rules need to know about one incident."""
@@ -277,9 +285,8 @@ class Flag:
 def _recent(
     facts: Iterable[IncidentFact], *, today: datetime.date, months: int
 ) -> list[IncidentFact]:
-    since = months_before(today, months)
     return sorted(
-        (f for f in facts if since <= f.occurred_on <= today),
+        (f for f in facts if in_window(f.occurred_on, today=today, months=months)),
         key=lambda f: (f.occurred_on, f.incident_id),
     )
 
@@ -386,8 +393,10 @@ def marac_flag(
     referrals: Iterable[tuple[int, datetime.date]], *, rules: FlagRules, today: datetime.date
 ) -> Flag | None:
     """A MARAC referral (id, date) in the window (default 12 months): the latest is named."""
-    since = months_before(today, rules.marac_months)
-    recent = sorted((r for r in referrals if since <= r[1] <= today), key=lambda r: r[1])
+    recent = sorted(
+        (r for r in referrals if in_window(r[1], today=today, months=rules.marac_months)),
+        key=lambda r: r[1],
+    )
     if not recent:
         return None
     latest = recent[-1]

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from saferhub.cases.rules import in_window
 from saferhub.risk.rules import add_months
 
 
@@ -67,9 +68,9 @@ def potential_escalation(
     months: int = 12,
 ) -> bool:
     """Common practice: `incidents` (default 3) domestic abuse incidents between the same
-    victim and perpetrator in the `months` (default 12) up to `on`."""
-    start = add_months(on, -months)
-    return sum(1 for d in incident_dates if start < d <= on) >= incidents
+    victim and perpetrator in the `months` (default 12) up to `on`, counting the first day
+    of the window as the potential escalation flag does (cases.rules.in_window)."""
+    return sum(1 for d in incident_dates if in_window(d, today=on, months=months)) >= incidents
 
 
 # --- quarterly data form ---------------------------------------------------------------

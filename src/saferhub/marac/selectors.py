@@ -19,6 +19,7 @@ from saferhub.audit.services import Actor, audit_record
 from saferhub.cases.extensions import TimelineEntry
 from saferhub.cases.flags import flag_rules_for
 from saferhub.cases.models import Case
+from saferhub.cases.rules import months_before
 from saferhub.incidents.access import incidents_visible_to
 from saferhub.incidents.rules import is_domestic_abuse
 from saferhub.marac import rules
@@ -34,13 +35,12 @@ from saferhub.marac.models import AgendaItem, MaracMeeting, MaracReferral
 from saferhub.organisations.access import AnyUser, membership_of
 from saferhub.organisations.models import Partnership
 from saferhub.people.models import Person
-from saferhub.risk.rules import add_months
 
 
 def last_referral_on(person: Person) -> datetime.date | None:
     """The date of the person's latest MARAC referral as a victim, in any partnership, or
-    None. For part A's "MARAC referral in the last 12 months" flag: compare with
-    `saferhub.risk.rules.add_months(today, -12)`.
+    None. For part A's "MARAC referral in the last 12 months" flag: in the window when
+    `saferhub.cases.rules.in_window(day, today=today, months=12)`.
 
     This ignores who is looking: to explain the flag to a member, list only
     `referrals_for_flag(user, person)`, which returns the referrals they may see. Show the
@@ -64,7 +64,7 @@ def referrals_for_flag(
     today = today or timezone.localdate()
     return list(
         referrals_visible_to(user)
-        .filter(victim=person, referred_on__gt=add_months(today, -12), referred_on__lte=today)
+        .filter(victim=person, referred_on__gte=months_before(today, 12), referred_on__lte=today)
         .select_related("referring_organisation")
         .order_by("-referred_on")
     )
@@ -334,7 +334,7 @@ def escalation_on_case(
     today = today or timezone.localdate()
     rule = flag_rules_for(actor)
     since = timezone.make_aware(
-        datetime.datetime.combine(add_months(today, -rule.escalation_months), datetime.time.min)
+        datetime.datetime.combine(months_before(today, rule.escalation_months), datetime.time.min)
     )
     names: list[str] = []
     for link in case.case_people.select_related("person").filter(role="victim"):
