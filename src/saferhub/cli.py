@@ -183,6 +183,21 @@ def demo() -> None:
     click.echo(summary.as_text())
 
 
+@main.command("case-figures")
+def case_figures() -> None:
+    """Export the case system's figures (cases opened and closed, reviews overdue, MARAC
+    referrals: counts by district and month) into the warehouse for the case indicators,
+    then refresh the stored scorecards. Run it daily (e.g. from cron) while no load runs."""
+    _django()
+    from saferhub.performance.case_figures import case_figures_export
+    from saferhub.performance.services import scorecard_runs_refresh
+
+    exported = case_figures_export(None)
+    click.echo(exported.message)
+    if exported.status == "loaded":
+        scorecard_runs_refresh()
+
+
 @main.command()
 @click.option("--username", required=True)
 @click.option("--email", required=True)

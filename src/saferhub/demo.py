@@ -28,6 +28,7 @@ from saferhub.organisations import services
 from saferhub.organisations.models import Organisation, Partnership
 from saferhub.organisations.rules import Role
 from saferhub.performance import demo_warehouse
+from saferhub.performance.case_figures import case_figures_export
 from saferhub.performance.services import scorecard_runs_refresh
 from saferhub.performance.warehouse import warehouse_path
 
@@ -163,6 +164,10 @@ def seed_demo(*, figures: bool = True) -> DemoSummary:
             warehouse_path(), settings.DATA_DIR / "demo-data"
         )
         summary.figures = report.message
+        # The demo's cases are exported only into a demo warehouse, never beside real data.
+        if demo_warehouse.add_demo_case_history(warehouse_path(), settings.DATA_DIR / "demo-data"):
+            exported = case_figures_export(None)
+            summary.figures += f"\n{exported.message}"
         demo = Partnership.objects.filter(name__in=ALL, is_synthetic=True)
         for partnership in demo.order_by("pk"):
             if partnership.code:

@@ -25,6 +25,7 @@ from saferhub.dataloads.models import DataLoad, DataLoadFile, QuarantinedRow
 from saferhub.organisations.access import require_capability
 from saferhub.organisations.rules import Capability
 from saferhub.performance import services as performance_services
+from saferhub.performance.case_figures import case_figures_export
 
 logger = logging.getLogger(__name__)
 
@@ -260,7 +261,14 @@ def refresh_scorecard_runs() -> None:
     """Bring the performance app's stored scorecard runs up to date after new data
     (`performance.services.scorecard_runs_refresh`), so the next dashboard is fast. A failure
     here never fails the load: the data is loaded, and stored runs are keyed by the
-    warehouse fingerprint, so a page recomputes a stale run when it next asks."""
+    warehouse fingerprint, so a page recomputes a stale run when it next asks.
+
+    The case system's figures are exported into the warehouse first (this worker is the
+    warehouse's only writer), so the case indicators are as fresh as the latest load."""
+    try:
+        case_figures_export(None)
+    except Exception:
+        logger.exception("exporting the case figures into the warehouse failed")
     try:
         performance_services.scorecard_runs_refresh()
     except Exception:

@@ -12,7 +12,10 @@ functions as ``saferhub ingest``:
 * 42 months of police.uk street files for the fictional force ``lindenshire``, made by
   ``analytics.synthetic.write_street_files`` (seasonal, with a rising trend and one unusual
   month so the charts have something to show);
-* partner data in the documented partner CSV format (docs/partner-data.md).
+* partner data in the documented partner CSV format (docs/partner-data.md);
+* the case system's datasets (``saferhub-*``, performance.case_figures) for the demo months,
+  made up, because the demo's own cases are recent and the police.uk months end earlier
+  (:func:`add_demo_case_history`; the demo's real cases are exported on top of it).
 
 Every figure is synthetic. Running it again changes nothing (a marker in the warehouse says
 the demo is loaded); a warehouse that already holds real police.uk data is left alone.
@@ -39,6 +42,7 @@ __all__ = [
     "DISTRICTS",
     "PFA",
     "DemoWarehouseReport",
+    "add_demo_case_history",
     "build_demo_warehouse",
 ]
 
@@ -369,5 +373,62 @@ def build_demo_warehouse(path: Path, folder: Path) -> DemoWarehouseReport:
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('demo', ?)", [DEMO_VERSION])
         con.execute("CHECKPOINT")
         return report
+    finally:
+        con.close()
+
+
+def _case_history_file(folder: Path) -> Path:
+    """Synthetic case-system figures for the demo months, by district: ASB cases opened and
+    closed, reviews overdue, MARAC referrals new and repeat (about 16 a year per 10,000
+    residents, a third of them repeats)."""
+    rng = random.Random(SEED + 7)  # noqa: S311 - synthetic figures, not security
+    rows: list[list[object]] = []
+    for index, month in enumerate(DEMO_MONTHS):
+        recent = index >= len(DEMO_MONTHS) - 3
+        for d in DISTRICTS:
+            k = d.population / 1000
+            opened = _poisson(rng, 0.045 * k)
+            rows.append(["saferhub-cases-opened", month, d.code, "asb", opened])
+            rows.append(
+                ["saferhub-cases-opened", month, d.code, "domestic_abuse", _poisson(rng, 0.03 * k)]
+            )
+            rows.append(["saferhub-cases-closed", month, d.code, "asb", _poisson(rng, 0.043 * k)])
+            rows.append(
+                [
+                    "saferhub-reviews-overdue",
+                    month,
+                    d.code,
+                    "asb",
+                    _poisson(rng, (0.02 if recent else 0.002) * k),
+                ]
+            )
+            rows.append(
+                ["saferhub-marac-referrals", month, d.code, "new", _poisson(rng, 0.0009 * k)]
+            )
+            rows.append(
+                ["saferhub-marac-referrals", month, d.code, "repeat", _poisson(rng, 0.00045 * k)]
+            )
+    return _write_csv(
+        folder / "lindenshire-case-system-history.csv",
+        ["dataset", "month", "area_code", "category", "count"],
+        rows,
+    )
+
+
+def add_demo_case_history(path: Path, folder: Path) -> bool:
+    """Load the demo's synthetic case-system history into a demo warehouse (the same file
+    again is skipped by the loader). Returns False, changing nothing, for a warehouse that
+    is not the demo's (no demo marker, or real police.uk data): then neither the history nor
+    the demo's cases may be exported into it."""
+    con = warehouse.connect(path)
+    try:
+        if _marker(con) is None or _holds_other_data(con):
+            return False
+        report = partner.load_partner(con, [_case_history_file(folder / "partner")])
+        refused = [f for f in report.files if f.status == "refused"]
+        if refused:  # pragma: no cover - the file is made to the format
+            raise RuntimeError(f"demo case history refused: {refused[0].message}")
+        con.execute("CHECKPOINT")
+        return True
     finally:
         con.close()
