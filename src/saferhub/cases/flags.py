@@ -243,17 +243,20 @@ def people_flags(
             shown.append(ShownFlag(marac.kind.value, marac.label, marac.explanation, ()))
         if pid in elsewhere:
             shown.append(elsewhere[pid])
-            audit_record(
-                actor=actor,
-                action="flag.known_elsewhere_shown",
-                operation=Operation.DISCLOSURE,
-                target_type="person",
-                target_id=pid,
-                subject_id=pid,
-                purpose="Automatic flag",
-                payload={"explanation": elsewhere[pid].explanation[:300]},
-            )
         result[pid] = PersonFlags(tuple(shown), extensions.marac_source_registered())
+    # The disclosures last, after every read: the audit chain's head stays locked from the
+    # first event to the end of this transaction, so other members' pages wait less.
+    for pid, flag in elsewhere.items():
+        audit_record(
+            actor=actor,
+            action="flag.known_elsewhere_shown",
+            operation=Operation.DISCLOSURE,
+            target_type="person",
+            target_id=pid,
+            subject_id=pid,
+            purpose="Automatic flag",
+            payload={"explanation": flag.explanation[:300]},
+        )
     return result
 
 
