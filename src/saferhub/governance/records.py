@@ -1,4 +1,4 @@
-"""The core record types (person, place, incident, case) described for sharing.
+"""The core record types (person, group, place, incident, case) described for sharing.
 
 saferhub.sharing cannot import the record apps (it sits below them), so this module, which
 sits above them, registers each type with sharing.registry: how to fetch a record through
@@ -15,8 +15,8 @@ from saferhub.cases.models import Case
 from saferhub.incidents.access import access_incident
 from saferhub.incidents.models import Incident
 from saferhub.organisations.access import AnyUser
-from saferhub.people.access import access_person
-from saferhub.people.models import Person
+from saferhub.people.access import access_group, access_person
+from saferhub.people.models import Person, PersonGroup
 from saferhub.places.access import access_place
 from saferhub.places.models import Place
 from saferhub.sharing.registry import RecordKind, ShareableRecord, register
@@ -24,6 +24,7 @@ from saferhub.sharing.registry import RecordKind, ShareableRecord, register
 # The record pages (built by the case management app) by record type.
 RECORD_URL_NAMES = {
     "person": "people:detail",
+    "group": "groups:detail",
     "place": "places:detail",
     "incident": "incidents:detail",
     "case": "cases:detail",
@@ -47,6 +48,19 @@ def describe_person(person: Person) -> ShareableRecord:
         owner_organisation_id=person.owner_organisation_id,
         subject_id=str(person.pk),
         url=record_url("person", person.pk),
+    )
+
+
+def describe_group(group: PersonGroup) -> ShareableRecord:
+    """A group for sharing. A group share opens the group (its name, description and
+    membership) but not its members' records: the receiving organisation sees only the
+    members it may already see (people.access.visible_members), so nothing cascades."""
+    return ShareableRecord(
+        record_type="group",
+        record_id=group.pk,
+        label=group.name,
+        owner_organisation_id=group.owner_organisation_id,
+        url=record_url("group", group.pk),
     )
 
 
@@ -93,6 +107,10 @@ def _person(user: AnyUser, pk: int) -> ShareableRecord:
     return describe_person(access_person(user, pk))
 
 
+def _group(user: AnyUser, pk: int) -> ShareableRecord:
+    return describe_group(access_group(user, pk))
+
+
 def _place(user: AnyUser, pk: int) -> ShareableRecord:
     return describe_place(access_place(user, pk))
 
@@ -108,6 +126,11 @@ def _case(user: AnyUser, pk: int) -> ShareableRecord:
 def _by_id_person(pk: int) -> ShareableRecord | None:
     person = Person.objects.filter(pk=pk, erased_at__isnull=True).first()
     return describe_person(person) if person else None
+
+
+def _by_id_group(pk: int) -> ShareableRecord | None:
+    group = PersonGroup.objects.filter(pk=pk).first()
+    return describe_group(group) if group else None
 
 
 def _by_id_place(pk: int) -> ShareableRecord | None:
@@ -126,8 +149,9 @@ def _by_id_case(pk: int) -> ShareableRecord | None:
 
 
 def register_core_record_types() -> None:
-    """Register person, place, incident and case with sharing.registry."""
+    """Register person, group, place, incident and case with sharing.registry."""
     register(RecordKind("person", "person", _person, _by_id_person))
+    register(RecordKind("group", "group", _group, _by_id_group))
     register(RecordKind("place", "place", _place, _by_id_place))
     register(RecordKind("incident", "incident", _incident, _by_id_incident))
     register(RecordKind("case", "case", _case, _by_id_case))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 
-RECORD_TYPES = ("person", "place", "incident", "case")
+RECORD_TYPES = ("person", "group", "place", "incident", "case")
 
 DEFAULT_SHARE_DAYS = 365
 
