@@ -55,9 +55,15 @@ def test_the_group_page_asks_the_purpose_then_shows_visible_members_only(
     assert "Secretname" not in page and "Jordan" not in page
     # no count that would give the hidden member away
     assert "2 members" not in page and ">2<" not in page
-    event = AuditEvent.objects.filter(action="group.viewed").latest("id")
-    assert event.purpose == "Managing this case" and event.payload == {
-        "shown": [setting["seen"].pk]
+    # one event per member shown, about that member (never the hidden one)
+    events = list(AuditEvent.objects.filter(action="group.viewed"))
+    assert [(e.target_id, e.subject_id, e.purpose) for e in events] == [
+        (str(group.pk), str(setting["seen"].pk), "Managing this case")
+    ]
+    assert events[0].record_owner_organisation_id == setting["seen"].owner_organisation_id
+    assert events[0].payload == {
+        "members_shown": 1,
+        "group_owner_organisation_id": group.owner_organisation_id,
     }
 
 

@@ -71,3 +71,59 @@ def test_views_by_anyone_of_our_records_are_listed_with_purpose(
     session.save()
     page = client.get(url).content.decode()
     assert "Safeguarding concern" in page and "POLICE ONLY" not in page
+
+
+def test_a_group_page_view_is_listed_for_each_member_it_showed(
+    client: Any, make_member: Any, organisations: dict[str, Any]
+) -> None:
+    """A group's page shows its members' names: the view appears on each shown member's
+    who-viewed page (for the organisation owning that person's record), never on the page
+    of a member the viewer could not see."""
+    from saferhub.people import services as people_services
+    from tests.cases.test_views import client_for, with_purposes
+
+    manager = make_member(Role.TEAM_MANAGER)
+    worker = make_member(Role.CASEWORKER)
+    police = make_member(Role.CASEWORKER, "other")
+    police_manager = make_member(Role.TEAM_MANAGER, "other")
+    jo = records.person(worker, "Jo", "Marsh")
+    sam = records.person(police, "Sam", "Okafor")  # the police's record, shared with us
+    hidden = records.person(police, "Lee", "Hidden")  # the police's, not shared
+    RecordShare.objects.create(
+        record_type="person",
+        record_id=sam.pk,
+        owner_organisation=police.organisation,
+        organisation=worker.organisation,
+        legal_basis="cda_1998_s115",
+        reason="Joint ASB problem-solving",
+        granted_by=police.user,
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    group = people_services.group_create(actor=worker.user, name="Quarry Lane youths")
+    for member in (jo, sam):
+        people_services.group_add_member(actor=worker.user, group=group, person=member)
+    group.members.add(hidden)
+
+    browser = client_for(worker)
+    with_purposes(browser, {"group": group.pk})
+    assert browser.get(f"/groups/{group.pk}/").status_code == 200
+
+    def listed(supervisor: Any, person: Any) -> list[tuple[str, str, str, str]]:
+        events = selectors.person_viewers(actor=supervisor.user, person=person, purpose="Check")
+        return [
+            (e.actor_username, e.action, f"{e.target_type} {e.target_id}", e.purpose)
+            for e in events
+        ]
+
+    group_view = (worker.user.username, "group.viewed", f"group {group.pk}", "Managing this case")
+    assert listed(manager, jo) == [group_view]
+    assert listed(police_manager, sam) == [group_view]
+    assert listed(police_manager, hidden) == []
+
+    client.force_login(manager.user)
+    session = client.session
+    remember_purpose(session, purpose_scope("person", jo.pk), "Supervision")
+    session.save()
+    page = client.get(f"/governance/people/{jo.pk}/viewers").content.decode()
+    assert "group.viewed" in page and f"group {group.pk}" in page
+    assert worker.user.username in page and "Managing this case" in page

@@ -232,24 +232,37 @@ class GroupView:
 
 @transaction.atomic
 def group_detail(*, actor: Actor, group_id: int, purpose: str) -> GroupView:
-    """One group for its page, with the members the actor may see, A to Z (audited as a
-    consultation with its purpose, naming the members shown)."""
+    """One group for its page, with the members the actor may see, A to Z.
+
+    Audited as a consultation with its purpose: one event per member shown, whose subject
+    is that member and whose record owner is the organisation owning the member's person
+    record (the page shows that record's name and date of birth), so the member's page of
+    who has viewed their records lists the group view; one event without a subject when no
+    member is shown. Together the events name every member shown (a large group's ids would
+    not fit one small payload); each counts them and names the group's owner."""
     group = access_group(actor, group_id)
     members = list(
         visible_members(actor, group)
         .select_related("owner_organisation")
         .order_by("family_name", "given_name", "pk")
     )
-    audit_record(
-        actor=actor,
-        action="group.viewed",
-        operation=Operation.CONSULTATION,
-        target_type="group",
-        target_id=group.pk,
-        record_owner_organisation_id=group.owner_organisation_id,
-        purpose=purpose,
-        payload={"shown": [p.pk for p in members]},
-    )
+    for subject in members or [None]:
+        audit_record(
+            actor=actor,
+            action="group.viewed",
+            operation=Operation.CONSULTATION,
+            target_type="group",
+            target_id=group.pk,
+            record_owner_organisation_id=(
+                subject.owner_organisation_id if subject else group.owner_organisation_id
+            ),
+            subject_id=subject.pk if subject else "",
+            purpose=purpose,
+            payload={
+                "members_shown": len(members),
+                "group_owner_organisation_id": group.owner_organisation_id,
+            },
+        )
     return GroupView(group, members)
 
 
