@@ -246,7 +246,8 @@ def group_detail(*, actor: Actor, group_id: int, purpose: str) -> GroupView:
         .select_related("owner_organisation")
         .order_by("family_name", "given_name", "pk")
     )
-    for subject in members or [None]:
+    subjects: list[Person | None] = list(members) or [None]
+    for subject in subjects:
         audit_record(
             actor=actor,
             action="group.viewed",
