@@ -641,3 +641,76 @@ def test_the_erased_assessment_page_says_the_answers_were_erased(
     assert "were erased at the end of the retention period" in page
     assert "12 yes answers." in page
     assert "Not answered" not in page and "Reasons for raising the grade" not in page
+
+
+def test_share_reasons_group_text_and_document_names_in_shared_history_lose_the_name(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, organisations: Any
+) -> None:
+    """Free text the first erasure missed: share reasons (cleared for records about them
+    alone, their names taken out elsewhere), the name and description of a group they were
+    in, and a document's file name in a shared case's history."""
+    from saferhub.sharing.models import RecordShare
+
+    w = world
+    PersonGroup.objects.filter(pk=w["group"].pk).update(
+        name="Jo Marsh's estate group", description="Jo Marsh and Kim Lowe by the shops"
+    )
+
+    def share(record_type: str, record: Any, reason: str) -> RecordShare:
+        return RecordShare.objects.create(
+            record_type=record_type,
+            record_id=record.pk,
+            owner_organisation=w["worker"].organisation,
+            organisation=organisations["other"],
+            legal_basis="cda_1998_s115",
+            reason=reason,
+            granted_by=w["worker"].user,
+            expires_on=timezone.localdate() + datetime.timedelta(days=30),
+        )
+
+    about_jo = share("person", w["jo"], "Safeguarding concern: she fears her partner")
+    alone = share("case", w["case_alone"], "IDVA support for Jo")
+    joint = share("case", w["case_shared"], "Joint work with JOJO marsh and Kim Lowe")
+    kims = share("person", w["kim"], "Kim Lowe, friend of Jo Marsh")
+    sams = share("case", w["unrelated"], "Noise from Sam Ode's flat")
+    named, plain = (
+        CaseEvent.objects.create(
+            case=w["case_shared"],
+            actor=w["worker"].user,
+            organisation=w["worker"].organisation,
+            description=f"Document added: {name}",
+        )
+        for name in ("Jo_Marsh-statement.pdf", "joint-letter.pdf")
+    )
+    disclosures = list(AuditEvent.objects.order_by("pk").values_list("pk", "purpose", "hash"))
+    reasons_before = dict(RecordShare.objects.values_list("pk", "reason"))
+
+    erase(w, django_capture_on_commit_callbacks)
+
+    reasons = {s.pk: s.reason for s in RecordShare.objects.all()}
+    assert reasons[about_jo.pk] == "Erased" and reasons[alone.pk] == "Erased"
+    assert reasons[joint.pk] == "Joint work with [erased] and Kim Lowe"
+    assert reasons[kims.pk] == "Kim Lowe, friend of [erased]"
+    assert reasons[sams.pk] == "Noise from Sam Ode's flat"
+    group = PersonGroup.objects.get(pk=w["group"].pk)
+    assert (group.name, group.description) == (
+        "[erased]'s estate group",
+        "[erased] and Kim Lowe by the shops",
+    )
+    assert list(group.members.all()) == [w["kim"]] and group.version == 2
+    named.refresh_from_db()
+    plain.refresh_from_db()
+    assert named.description == "Document added: [erased]"
+    assert plain.description == "Document added: joint-letter.pdf"
+    erased = AuditEvent.objects.get(action="person.erased", target_id=str(w["jo"].pk))
+    assert erased.payload["groups_redacted"] == 1
+    # (the MARAC agenda and referral made derived shares of Jo's records too)
+    changed = [pk for pk, reason in reasons.items() if reasons_before[pk] != reason]
+    assert erased.payload["share_reasons_cleared"] == len(changed) >= 4
+    # the audit trail is never changed
+    before = {pk for pk, _, _ in disclosures}
+    assert [
+        e
+        for e in AuditEvent.objects.order_by("pk").values_list("pk", "purpose", "hash")
+        if e[0] in before
+    ] == disclosures

@@ -55,3 +55,15 @@ def test_a_place_goes_with_the_person_only_when_every_link_is_theirs_alone() -> 
     assert rules.only_about_them(linked={1, 2}, theirs_alone={1, 2, 3})
     assert not rules.only_about_them(linked={1, 4}, theirs_alone={1, 2, 3})
     assert not rules.only_about_them(linked=set(), theirs_alone={1})
+
+
+def test_a_document_line_loses_a_file_name_that_names_them() -> None:
+    names = {"Jo Marsh", "Jojo Marsh"}
+    line = rules.redact_document_line
+    assert line("Document added: Jo_Marsh-statement.pdf", names) == "Document added: [erased]"
+    assert line("Document added: jojo.marsh.docx", names) == "Document added: [erased]"
+    assert line("Document added: joint-letter.pdf", names) == "Document added: joint-letter.pdf"
+    assert line("Document added: marshjo.pdf", names) == "Document added: marshjo.pdf"
+    # other history lines have the names taken out as before
+    assert line("Jo Marsh linked as victim", names) == "[erased] linked as victim"
+    assert line("Note added", names) == "Note added"

@@ -82,6 +82,21 @@ def redact_names(text: str, names: Iterable[str]) -> str:
     return text
 
 
+DOCUMENT_ADDED = "Document added: "  # how cases.services writes a document's history line
+
+
+def redact_document_line(line: str, names: Iterable[str]) -> str:
+    """A case history line with the names taken out (redact_names); a "Document added"
+    line whose file name contains one of `names`, written with spaces, hyphens, underscores
+    or dots between the words ("Jo_Marsh-statement.pdf"), loses the whole file name."""
+    if line.startswith(DOCUMENT_ADDED):
+        file_name = line[len(DOCUMENT_ADDED) :]
+        spaced = re.sub(r"[\s_.\-+]+", " ", file_name)
+        if redact_names(spaced, names) != spaced:
+            return DOCUMENT_ADDED + ERASED_NAME
+    return redact_names(line, names)
+
+
 def names_to_redact(full_names: Iterable[tuple[str, str]]) -> set[str]:
     """The names to take out of shared free text, from (given, family) pairs: each full name
     with two or more words, and a single-word alias or nickname of 4 or more letters (a

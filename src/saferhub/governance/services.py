@@ -44,10 +44,11 @@ from saferhub.governance.subject_access import SubjectAccessExport, build_export
 from saferhub.incidents.models import Incident, Involvement
 from saferhub.marac.models import MaracAction, MaracMeeting, MaracReferral, ResearchNote
 from saferhub.organisations.models import Membership
-from saferhub.people.models import MergeProposal, Person, PersonName
+from saferhub.people.models import MergeProposal, Person, PersonGroup, PersonName
 from saferhub.places.models import Place
 from saferhub.referrals.models import Referral
 from saferhub.risk.models import Assessment
+from saferhub.sharing.models import RecordShare
 
 EXPORT_FORMATS = ("html", "pdf", "json")
 
@@ -260,15 +261,61 @@ def _redact_case(case: Case, names: set[str]) -> int:
         (CaseReview.objects.filter(pk=pk), "notes")
         for pk in case.reviews.values_list("pk", flat=True)
     ]
-    texts += [
-        (CaseEvent.objects.filter(pk=pk), "description")
-        for pk in case.events.values_list("pk", flat=True)
-    ]
     for rows, field in texts:
         value = rows.values_list(field, flat=True).get()
         redacted = rules.redact_names(value, names)
         if redacted != value:
             rows.update(**{field: redacted})
+            changed += 1
+    # History lines: a document's file name that names them goes whole.
+    for pk, line in case.events.values_list("pk", "description"):
+        redacted = rules.redact_document_line(line, names)
+        if redacted != line:
+            CaseEvent.objects.filter(pk=pk).update(description=redacted)
+            changed += 1
+    return changed
+
+
+def _clear_share_reasons(
+    about_them: list[tuple[str, set[int]]], shared: list[tuple[str, set[int]]], names: set[str]
+) -> int:
+    """Share reasons are free text: a share of a record about them alone (the person, an
+    erased case, incident or place) loses its reason; a share of a record also about other
+    people (a shared case or incident, a group they were in), or any other share whose
+    reason names them, has their names taken out. Returns how many reasons changed. The
+    audit events of the shares are never changed."""
+    changed = 0
+    for record_type, ids in about_them:
+        changed += (
+            RecordShare.objects.filter(record_type=record_type, record_id__in=ids)
+            .exclude(reason=rules.ERASED_TEXT)
+            .update(reason=rules.ERASED_TEXT)
+        )
+    # The shares of records also about others, and any other share whose reason names them.
+    others = Q(pk__in=[])
+    for record_type, ids in shared:
+        others |= Q(record_type=record_type, record_id__in=ids)
+    for name in names:
+        others |= Q(reason__icontains=name)
+    for pk, reason in RecordShare.objects.filter(others).values_list("pk", "reason"):
+        redacted = rules.redact_names(reason, names)
+        if redacted != reason:
+            RecordShare.objects.filter(pk=pk).update(reason=redacted)
+            changed += 1
+    return changed
+
+
+def _redact_groups(group_ids: set[int], names: set[str]) -> int:
+    """Take their names out of the name and description of the groups they were in (the
+    groups are the other members' record too). Returns how many groups changed."""
+    changed = 0
+    for group in PersonGroup.objects.select_for_update().filter(pk__in=group_ids).order_by("pk"):
+        name = rules.redact_names(group.name, names)
+        description = rules.redact_names(group.description, names)
+        if (name, description) != (group.name, group.description):
+            PersonGroup.objects.filter(pk=group.pk).update(
+                name=name, description=description, version=F("version") + 1
+            )
             changed += 1
     return changed
 
@@ -357,7 +404,12 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> Person:
       date, place and the other people's involvements stay.
     - Cases: their link goes; a case about them alone is erased as case_erase does (notes
       and documents deleted, the files after commit); in a case shared with other people
-      their names are taken out of the free text.
+      their names are taken out of the free text, and a history line naming a document
+      whose file name names them loses the file name.
+    - Groups they were in lose their names from the group's name and description.
+    - Share reasons: a share of their person record or of a record about them alone loses
+      its reason; a share of a shared case or incident, or of a group they were in, loses
+      their names.
     - Risk assessments of them lose the answers and judgement reasons; their MARAC
       referrals lose the reasons, research and action text (the data form's figures stay);
       referrals about them lose the request and the reasons.
@@ -472,6 +524,25 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> Person:
         proposal.reason = _blank_if_set(proposal.reason)
         proposal.decision_reason = _blank_if_set(proposal.decision_reason)
         proposal.save(update_fields=["reason", "decision_reason"])
+
+    # Groups they were in keep going for the others, without their names; share reasons
+    # (free text) lose them too.
+    group_ids = set(
+        PersonGroup.members.through.objects.filter(person_id__in=ids).values_list(
+            "persongroup_id", flat=True
+        )
+    )
+    counts["groups_redacted"] = _redact_groups(group_ids, names)
+    counts["share_reasons_cleared"] = _clear_share_reasons(
+        [
+            ("person", set(ids)),
+            ("case", cases_alone),
+            ("incident", incidents_alone),
+            ("place", {p.pk for p in places_alone}),
+        ],
+        [("case", shared_cases), ("incident", shared_incidents), ("group", group_ids)],
+        names,
+    )
 
     counts["other_names_deleted"] = sum(_erase_person_row(p, now) for p in people)
     counts["merged_records_erased"] = [p.pk for p in merged]
