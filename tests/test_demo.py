@@ -76,6 +76,11 @@ def test_demo_partnerships_have_areas_figures_and_stored_runs() -> None:
     all_crime = next(r for r in run.results if r["indicator_id"] == "all_crime")
     assert all_crime["count"] and all_crime["count"] > 5_000
     assert any(i["name"].endswith("-lindenshire-street.csv.gz") for i in run.inputs)
+    # Case indicators beside crime: the demo's case-system history and its own cases.
+    figures = {r["indicator_id"]: r["count"] for r in run.results if r["area_code"] == "E23900001"}
+    assert figures["asb_cases_opened"] and figures["asb_cases_opened"] > 10
+    assert figures["marac_cases"] and figures["marac_cases"] > 100
+    assert any(i["name"].endswith("saferhub-case-figures.csv") for i in run.inputs)
     runs = ScorecardRun.objects.count()
     seed_demo()
     assert ScorecardRun.objects.count() == runs  # nothing recomputed: the warehouse is unchanged

@@ -95,10 +95,16 @@ def test_duplicate_ids_and_bad_toml(tmp_path: Path) -> None:
 def test_marac_and_channel_are_restricted_and_others_are_not() -> None:
     indicators = load_indicators()
     restricted = {i.id for i in indicators if i.restricted}
-    assert restricted == {"channel_referrals", "marac_referrals", "marac_repeat_referrals"}
+    assert restricted == {
+        "channel_referrals",
+        "marac_referrals",
+        "marac_repeat_referrals",
+        "marac_cases",
+        "marac_repeat_cases",
+    }
     public = indicators.unrestricted()
     assert not any(i.restricted for i in public)
-    assert len(public) == len(indicators) - 3
+    assert len(public) == len(indicators) - 5
     assert public.version == indicators.version
 
 

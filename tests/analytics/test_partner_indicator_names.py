@@ -9,11 +9,16 @@ from saferhub.analytics.indicators import load_indicators
 from tests.conftest import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "docs" / "examples" / "partner-example.csv"
+# The case system's own datasets (performance.case_figures), documented beside the others.
+CASE_FIGURES = REPO_ROOT / "docs" / "examples" / "case-figures-example.csv"
 
 
 def example_rows() -> list[dict[str, str]]:
-    with EXAMPLE.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    rows: list[dict[str, str]] = []
+    for path in (EXAMPLE, CASE_FIGURES):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows += [{"markers": "", **row} for row in csv.DictReader(handle)]
+    return rows
 
 
 PARTNER = [i for i in load_indicators() if i.source == "partner"]

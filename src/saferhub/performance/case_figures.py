@@ -198,6 +198,16 @@ def _csv_bytes(
     return out.getvalue().encode()
 
 
+def _audit(actor: AnyUser | None, rows: int, left_out: int) -> None:
+    audit_record(
+        actor=actor,
+        action="case_figures.exported",
+        operation=Operation.ALTERATION,
+        target_type="warehouse",
+        payload={"rows": rows, "left_out": left_out},
+    )
+
+
 @transaction.atomic
 def case_figures_export(
     actor: AnyUser | None,
@@ -209,8 +219,9 @@ def case_figures_export(
 
     Only the warehouse's writer may call this (the data-load worker, ``saferhub demo``,
     ``saferhub case-figures``): it opens the warehouse for writing. Idempotent: the same
-    figures give the same file, which the loader skips. Audited as ``case_figures.exported``
-    (counts only: no personal data leaves the case system).
+    figures give the same file, which the loader skips. An export that changed the
+    warehouse is audited as ``case_figures.exported`` (counts only: no personal data leaves
+    the case system).
     """
     day = today or timezone.localdate()
     target = Path(warehouse_path or settings.WAREHOUSE_PATH)
@@ -231,13 +242,8 @@ def case_figures_export(
     if outcome.status == "refused":  # pragma: no cover - the file is made to the format
         raise RuntimeError(f"case figures export refused: {outcome.message}")
     status = "loaded" if outcome.status == "loaded" else "unchanged"
-    audit_record(
-        actor=actor,
-        action="case_figures.exported",
-        operation=Operation.ALTERATION,
-        target_type="warehouse",
-        payload={"status": status, "rows": outcome.rows_read, "left_out": left_out},
-    )
+    if status == "loaded":
+        _audit(actor, outcome.rows_read, left_out)
     message = (
         f"Case figures: {len(figures)} counts exported"
         if status == "loaded"

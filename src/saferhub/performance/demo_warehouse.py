@@ -403,10 +403,10 @@ def _case_history_file(folder: Path) -> Path:
                 ]
             )
             rows.append(
-                ["saferhub-marac-referrals", month, d.code, "new", _poisson(rng, 0.0009 * k)]
+                ["saferhub-marac-referrals", month, d.code, "new", _poisson(rng, 0.09 * k)]
             )
             rows.append(
-                ["saferhub-marac-referrals", month, d.code, "repeat", _poisson(rng, 0.00045 * k)]
+                ["saferhub-marac-referrals", month, d.code, "repeat", _poisson(rng, 0.045 * k)]
             )
     return _write_csv(
         folder / "lindenshire-case-system-history.csv",
