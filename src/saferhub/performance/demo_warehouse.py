@@ -402,9 +402,7 @@ def _case_history_file(folder: Path) -> Path:
                     _poisson(rng, (0.02 if recent else 0.002) * k),
                 ]
             )
-            rows.append(
-                ["saferhub-marac-referrals", month, d.code, "new", _poisson(rng, 0.09 * k)]
-            )
+            rows.append(["saferhub-marac-referrals", month, d.code, "new", _poisson(rng, 0.09 * k)])
             rows.append(
                 ["saferhub-marac-referrals", month, d.code, "repeat", _poisson(rng, 0.045 * k)]
             )
