@@ -8,7 +8,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from saferhub.cases.rules import CASE_TYPES, STATUS_LABELS
@@ -17,15 +16,6 @@ from saferhub.people.models import Person, PersonName
 from saferhub.web.forms import GovukDateField
 
 ROLE_CHOICES = [(r.value, label) for r, label in ROLE_LABELS.items()]
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form's fields (or at the top)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class PersonDetailsForm(forms.Form):

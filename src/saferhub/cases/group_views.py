@@ -21,8 +21,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from saferhub.cases.forms import AddToGroupForm, GroupForm, GroupMemberForm, add_service_errors
+from saferhub.cases.forms import AddToGroupForm, GroupForm, GroupMemberForm
 from saferhub.cases.purpose import purpose_for
+from saferhub.core.forms import add_service_errors
 from saferhub.organisations.access import require_capability
 from saferhub.organisations.rules import Capability
 from saferhub.people import selectors as people_selectors

@@ -26,9 +26,9 @@ from saferhub.cases.forms import (
     PersonForm,
     PlaceForm,
     SearchForm,
-    add_service_errors,
 )
 from saferhub.cases.purpose import purpose_for
+from saferhub.core.forms import add_service_errors
 from saferhub.incidents import selectors as incident_selectors
 from saferhub.incidents import services as incident_services
 from saferhub.incidents.access import access_incident, can_add_people

@@ -31,10 +31,10 @@ from saferhub.cases.forms import (
     DocumentForm,
     NoteForm,
     ReviewForm,
-    add_service_errors,
 )
 from saferhub.cases.models import Case, CaseAction, CaseReview
 from saferhub.cases.purpose import purpose_for
+from saferhub.core.forms import add_service_errors
 from saferhub.incidents.access import can_record_incidents
 from saferhub.organisations.access import require_capability
 from saferhub.organisations.rules import Capability

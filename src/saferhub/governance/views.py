@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from saferhub.cases.purpose import purpose_for
+from saferhub.core.forms import add_service_errors
 from saferhub.governance import rendering, selectors, services
 from saferhub.governance.access import (
     access_owned_person,
@@ -97,9 +98,7 @@ def subject_access(request: HttpRequest, person_id: int) -> HttpResponse:
                 export_format=export_format,
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             if export_format == "json":
                 response = HttpResponse(
@@ -192,9 +191,7 @@ def erase(request: HttpRequest, record_type: str, record_id: int) -> HttpRespons
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Erased the {record_type} record")
             return redirect("governance:retention")

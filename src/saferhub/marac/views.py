@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from saferhub.cases.flags import flag_rules_for
 from saferhub.cases.purpose import purpose_for
+from saferhub.core.forms import add_service_errors
 from saferhub.marac import selectors, services
 from saferhub.marac.access import (
     access_action,
@@ -46,16 +46,6 @@ from saferhub.people.models import Person
 from saferhub.risk.access import access_assessment, access_case_to_assess
 from saferhub.risk.models import Assessment
 from saferhub.risk.rules import Grade, marac_criterion_for
-
-
-def _add_errors(form: django_forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(field if field in form.fields else None, problem)
-    else:
-        for problem in error.messages:
-            form.add_error(None, problem)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -120,7 +110,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 assessment=assessment,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             note = " It is a repeat referral." if referral.is_repeat else ""
             messages.success(request, f"Case referred to MARAC.{note}")
@@ -163,7 +153,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 location=form.cleaned_data["location"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Meeting planned")
             return redirect("marac:meeting-detail", meeting_id=meeting.pk)
@@ -251,7 +241,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 actor=request.user, meeting=meeting, referral=referral
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -277,7 +267,7 @@ def agenda_remove(request: HttpRequest, item_id: int) -> HttpResponse:
                 actor=request.user, item=item, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -313,7 +303,7 @@ def research_add(request: HttpRequest, item_id: int) -> HttpResponse:
                 actor=request.user, item=item, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Research added")
             return redirect(f"{item.meeting.get_absolute_url()}#item-{item.pk}")
@@ -341,7 +331,7 @@ def action_add(request: HttpRequest, item_id: int) -> HttpResponse:
                 due_on=form.cleaned_data["due_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Action recorded")
             return redirect(f"{item.meeting.get_absolute_url()}#item-{item.pk}")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from saferhub.core.forms import add_service_errors
 from saferhub.organisations import selectors, services
 from saferhub.organisations.access import assignable_roles, require_capability
 from saferhub.organisations.forms import MemberAddForm, MemberChangeForm
@@ -42,9 +43,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
                 role=Role(data["role"]),
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field, problem)
+            add_service_errors(form, error)
         else:
             request.session["issued_password"] = {"member": membership.pk, "password": password}
             return redirect("organisations:member-added", membership_id=membership.pk)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from saferhub.cases.access import access_case
 from saferhub.cases.models import Case
 from saferhub.cases.purpose import purpose_for
+from saferhub.core.forms import add_service_errors
 from saferhub.organisations.access import require_capability
 from saferhub.organisations.models import Organisation
 from saferhub.organisations.rules import Capability
@@ -78,9 +79,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 consent_override_reason=data["consent_override_reason"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Referral sent to {referral.to_organisation.name}")
             return redirect("referrals:detail", referral_id=referral.pk)
@@ -116,9 +115,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             except services.StaleEditError as error:
                 form.add_error(None, f"{error}. Nothing was saved")
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Decision recorded")
                 return redirect("referrals:detail", referral_id=referral.pk)
@@ -154,9 +151,7 @@ def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
         except services.StaleEditError as error:
             form.add_error(None, f"{error}. Nothing was saved")
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Referral withdrawn: {referral.to_organisation.name} no longer sees it"

@@ -15,6 +15,7 @@ from saferhub.cases.access import access_case
 from saferhub.cases.models import PartnershipFlagRules
 from saferhub.cases.purpose import purpose_for
 from saferhub.cases.rules import FLAG_RULE_FIELDS
+from saferhub.core.forms import add_service_errors
 from saferhub.organisations.access import require_capability
 from saferhub.organisations.models import Partnership
 from saferhub.organisations.rules import Capability
@@ -52,9 +53,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
                 judgement_reasons=form.cleaned_data["judgement_reasons"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             return redirect("risk:assessment-detail", assessment_id=assessment.pk)
     return render(
@@ -163,9 +162,7 @@ def risk_settings(request: HttpRequest) -> HttpResponse:
         except services.StaleEditError as error:
             form.add_error(None, f"{error}. Nothing was saved: reload the page and try again")
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

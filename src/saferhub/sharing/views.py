@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from saferhub.core.forms import add_service_errors
 from saferhub.organisations.access import require_capability
 from saferhub.organisations.models import Organisation
 from saferhub.organisations.rules import Capability
@@ -59,9 +60,7 @@ def share_create(request: HttpRequest, record_type: str, record_id: int) -> Http
                 expires_on=data["expires_on"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             text = f"Shared with {result.share.organisation.name}"
             if result.cascaded:
