@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -612,23 +612,45 @@ def flag_rules_change(
     problems = rules.flag_rules_problems(merged)
     if problems:
         raise ValidationError(problems)
+    save_setting_changes(
+        actor=actor,
+        partnership=partnership,
+        stored=stored,
+        merged=merged,
+        fields=rules.FLAG_RULE_FIELDS,
+        action="flag_rules.changed",
+    )
+    return stored
+
+
+def save_setting_changes(
+    *,
+    actor: Actor,
+    partnership: Partnership,
+    stored: Any,
+    merged: Mapping[str, object],
+    fields: Iterable[str],
+    action: str,
+) -> None:
+    """Save a partnership's settings row with the `merged` values of `fields` (already
+    checked), bumping its version and auditing each changed setting's old and new value under
+    `action`; nothing is written when no value changed."""
     changed = {
         name: {"old": getattr(stored, name), "new": merged[name]}
-        for name in rules.FLAG_RULE_FIELDS
+        for name in fields
         if merged[name] != getattr(stored, name)
     }
     if not changed:
-        return stored
+        return
     for name, change in changed.items():
         setattr(stored, name, change["new"])
     stored.version += 1
     stored.save()
     audit_record(
         actor=actor,
-        action="flag_rules.changed",
+        action=action,
         operation=Operation.NONE,
         target_type="partnership",
         target_id=partnership.pk,
         payload={"changed": changed, "version": stored.version},
     )
-    return stored

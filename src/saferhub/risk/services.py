@@ -308,24 +308,13 @@ def risk_settings_change(
     problems = rules.thresholds_problems(merged, dash_max=dash_max, asb_max=asb_max)
     if problems:
         raise ValidationError(problems)
-    changed = {
-        name: {"old": getattr(stored, name), "new": merged[name]}
-        for name in SETTINGS_FIELDS
-        if merged[name] != getattr(stored, name)
-    }
-    if not changed:
-        return stored
-    for name, change in changed.items():
-        setattr(stored, name, change["new"])
-    stored.version += 1
-    stored.save()
-    audit_record(
+    case_services.save_setting_changes(
         actor=actor,
+        partnership=partnership,
+        stored=stored,
+        merged=merged,
+        fields=SETTINGS_FIELDS,
         action="risk_settings.changed",
-        operation=Operation.NONE,
-        target_type="partnership",
-        target_id=partnership.pk,
-        payload={"changed": changed, "version": stored.version},
     )
     return stored
 
