@@ -660,9 +660,9 @@ def generate(
                 f"""
                 INSERT INTO sharing_recordshare (record_type, record_id, owner_organisation_id,
                     organisation_id, access_level, legal_basis, reason, granted_by_id,
-                    granted_at, expires_on)
+                    granted_at, expires_on, origin_type)
                 SELECT %(type)s, id, %(other)s, %(own)s, 'view', 'cda_1998_s115',
-                    'Benchmark share', %(user)s, now(), current_date + 365
+                    'Benchmark share', %(user)s, now(), current_date + 365, ''
                 FROM {table} WHERE owner_organisation_id = %(other)s AND id %% 100 = 1
                 """,  # noqa: S608 - table names are constants above
                 {"type": record_type, "own": own_id, "other": other_id, "user": user_id},
