@@ -36,3 +36,30 @@ def test_links_follow_the_member_s_capabilities(make_member: Any) -> None:
     html = links(other_manager.user, jo)
     assert "Who this is shared with" in html and "Who has viewed" not in html
     assert links(analyst.user, jo).strip() == ""
+
+
+@pytest.mark.parametrize("record_type", ["incident", "place", "group"])
+def test_incident_place_and_group_pages_link_to_their_shares(
+    record_type: str, make_member: Any
+) -> None:
+    from saferhub.people import services as people_services
+    from tests.cases.test_views import client_for, with_purposes
+
+    worker = make_member(Role.CASEWORKER)
+    other = make_member(Role.CASEWORKER, "other")
+    if record_type == "incident":
+        record: Any = records.incident(worker)
+    elif record_type == "place":
+        record = records.place(worker)
+    else:
+        record = people_services.group_create(actor=worker.user, name="Bandstand group")
+    url = f"/{record_type}s/{record.pk}/"
+    shares = f'href="/sharing/{record_type}/{record.pk}/"'
+    owner = client_for(worker)
+    with_purposes(owner, {record_type: record.pk})
+    page = owner.get(url).content.decode()
+    assert "Share or see who this is shared with" in page and shares in page
+    # another organisation's member neither sees the page nor its sharing link
+    stranger = client_for(other)
+    with_purposes(stranger, {record_type: record.pk})
+    assert stranger.get(url).status_code == 404
