@@ -103,6 +103,21 @@ def test_latin1_bytes_are_quarantined_as_bad_encoding(tmp_path: Path) -> None:
     assert _quarantine(con) == [(3, f"bad encoding: byte 0xe9 at column {column} is not UTF-8")]
 
 
+@pytest.mark.parametrize("column", range(len(POLICE_UK_HEADER.split(","))))
+def test_bytes_that_are_not_utf8_are_found_in_any_column(tmp_path: Path, column: int) -> None:
+    """The scan reads only some columns for its counts: it must still check every field."""
+    fields = street_line(crime_id="bad").split(",")
+    fields[column] += "\xe9"
+    bad = ",".join(fields).encode("latin-1")
+    good = _good(2)
+    content = (POLICE_UK_HEADER + "\n" + good[0] + "\n").encode() + bad + b"\n"
+    content += (good[1] + "\n").encode()
+    con, report, _ = _load(tmp_path, content)
+    assert report.rows_loaded == 2 and report.rows_quarantined == 1
+    at = bad.index(b"\xe9") + 1
+    assert _quarantine(con) == [(3, f"bad encoding: byte 0xe9 at column {at} is not UTF-8")]
+
+
 @pytest.mark.parametrize(
     ("content", "why"),
     [
@@ -200,3 +215,12 @@ def test_random_rows_are_all_accounted_for(
     assert quarantined == (outcome.rows_quarantined, outcome.rows_quarantined)
     non_blank = sum(1 for r in rows if r.strip() != "")
     assert outcome.rows_read <= len(rows) and outcome.rows_read >= non_blank - 1
+
+
+def test_a_row_after_a_quote_left_open_is_in_the_view_as_counted(tmp_path: Path) -> None:
+    """Found by the random rows above: the view must give the rows the load counted."""
+    rows = [street_line(month='"'), '"0', street_line()]
+    con, report, _ = _load(tmp_path, ("\n".join([POLICE_UK_HEADER, *rows]) + "\n").encode())
+    assert report.rows_loaded == 1
+    assert con.execute("SELECT count(*) FROM street_crime").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (report.rows_quarantined,)
