@@ -53,7 +53,7 @@ def test_kill_9_mid_load_leaves_the_warehouse_as_before(tmp_path: Path, shared_d
     for line in process.stdout:
         seen.append(line.strip())
         if line.startswith("LOADING"):
-            break  # the transaction has counted at least one batch of 64 files
+            break  # the open transaction has counted files (the kill lands before COMMIT)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL

@@ -44,7 +44,7 @@ import tempfile
 import threading
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -71,8 +71,9 @@ _BOM = codecs.BOM_UTF8
 _HEAD_BYTES = 1 << 20
 """How much of a gzip stream is decompressed to find the header before giving up on the
 fast path (the header is the first line: police.uk headers are under 300 bytes)."""
-_GROUP_FILES = 64
-"""Files read by one statement (progress is reported after each group)."""
+_GROUP_BYTES = 256 << 20
+"""Bytes (as given) of the files read by one statement: progress is reported after each
+group. Fewer, larger groups keep both threads busy to the end of more of the load."""
 _ENCODING_ERRORS = ("INVALID ENCODING", "INVALID UNICODE")
 
 
@@ -395,40 +396,42 @@ def _load_group(
     outcome type) and the result of the row-level checks (coordinates...); the checks on the
     counted columns are then made once per distinct combination, not once per row. Good street
     rows' counts go to ``crime_count``, and only files with refused rows are re-read for line
-    numbers. Every column is read (the length of each is summed), so the reader checks every
-    field's encoding, not just the ones counted."""
+    numbers. Every column is read (the other columns are named in one count), so the reader
+    checks every field's encoding, not just the ones counted."""
     fmt = group[0].fmt
     source, columns = _read_csv_sql(group[0].header)
     street = fmt.dataset == "street"
     keys = "".join(f"{_quote(c)}, " for c in fmt.group_columns)
-    touched = " + ".join(f"coalesce(strlen({_quote(c)}), 0)" for c in group[0].header)
+    # The reader checks the encoding of the columns a query uses: name the others too.
+    others = ", ".join(_quote(c) for c in group[0].header if c not in fmt.group_columns)
+    touched = f"count(coalesce({others}))"
     # Column names are quoted (_quote); the rest is the format's fixed SQL.
     if fmt.row_check_needs_file:  # the row checks need each row's file (stop-and-search)
         counted = f"""
             SELECT _file_id, {keys} ({fmt.row_check_sql}) AS _row_bad, count(*) AS n,
-                   sum({touched}) AS chars
+                   {touched} AS touched
             FROM (SELECT r.*, f.file_id AS _file_id, f.month_text AS _file_month_text
-                  FROM {source} r JOIN files f ON r.filename = f.path)
+                  FROM {source} r JOIN files f ON r.file_index = f.file_index)
             GROUP BY ALL"""  # noqa: S608
         on = "g._file_id = f.file_id"
     else:  # count first, then check each distinct (file, month, LSOA, category) once
         counted = f"""
-            SELECT filename AS _path, {keys} ({fmt.row_check_sql}) AS _row_bad, count(*) AS n,
-                   sum({touched}) AS chars
+            SELECT file_index AS _file_index, {keys} ({fmt.row_check_sql}) AS _row_bad,
+                   count(*) AS n, {touched} AS touched
             FROM {source} GROUP BY ALL"""  # noqa: S608
-        on = "g._path = f.path"
+        on = "g._file_index = f.file_index"
     _drop_rejects(con)
     try:
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _scan AS
             WITH files AS (
-                SELECT unnest($paths) AS path, unnest($ids) AS file_id,
+                SELECT unnest(range(len($paths))) AS file_index, unnest($ids) AS file_id,
                        unnest($months::DATE[]) AS month, unnest($texts) AS month_text,
                        unnest($forces) AS force
             )
             SELECT file_id, _file_month, _force, {keys}
-                   _row_bad OR ({fmt.group_check_sql}) AS bad, n, chars
+                   _row_bad OR ({fmt.group_check_sql}) AS bad, n, touched
             FROM (
                 SELECT g.*, f.file_id, f.month AS _file_month, f.force AS _force,
                        f.month_text AS _file_month_text
@@ -707,6 +710,20 @@ def _tidy_store(con: duckdb.DuckDBPyConnection, store: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def _chunks(group: list[_Prepared]) -> Iterator[list[_Prepared]]:
+    """``group`` in runs of files of at most _GROUP_BYTES together (at least one file each)."""
+    chunk: list[_Prepared] = []
+    size = 0
+    for prepared in group:
+        if chunk and size + prepared.size > _GROUP_BYTES:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(prepared)
+        size += prepared.size
+    if chunk:
+        yield chunk
+
+
 def _load_once(
     con: duckdb.DuckDBPyConnection,
     items: Sequence[InputFile],
@@ -743,8 +760,7 @@ def _load_once(
             groups.setdefault((p.fmt.dataset, p.header), []).append(p)
         done_files = 0
         for group in groups.values():
-            for start in range(0, len(group), _GROUP_FILES):
-                chunk = group[start : start + _GROUP_FILES]
+            for chunk in _chunks(group):
                 _insert_quarantine(con, _load_group(con, chunk, workdir))
                 done_files += len(chunk)
                 if progress:

@@ -74,6 +74,14 @@ def _coordinate_checks(lon: str, lat: str) -> str:
     """
 
 
+def _coordinates_bad(lon: str, lat: str) -> str:
+    """TRUE exactly when ``_coordinate_checks`` gives a reason: the same rule as one boolean,
+    with each coordinate parsed once per row (ingest evaluates it on every row)."""
+    return f"""(({lon} IS NULL) <> ({lat} IS NULL) OR ({lon} IS NOT NULL AND NOT coalesce(
+        try_cast({lon} AS DOUBLE) BETWEEN {_LON_MIN} AND {_LON_MAX}
+        AND try_cast({lat} AS DOUBLE) BETWEEN {_LAT_MIN} AND {_LAT_MAX}, false)))"""
+
+
 _LSOA_CHECK = """
     WHEN "LSOA code" IS NOT NULL AND NOT regexp_full_match("LSOA code", '[EW]01[0-9]{6}')
         THEN 'unknown LSOA code format: ''' || "LSOA code" || ''' is not an E01/W01 code'
@@ -143,8 +151,7 @@ STREET = PoliceUkFormat(
         {_LSOA_CHECK}
         END""",
     group_columns=("Month", "LSOA code", "Crime type"),
-    row_check_sql=f"""(CASE {_coordinate_checks('"Longitude"', '"Latitude"')} END)
-        IS NOT NULL""",
+    row_check_sql=_coordinates_bad('"Longitude"', '"Latitude"'),
     group_check_sql=f"""(CASE {_MONTH_CHECKS} {_CRIME_TYPE_CHECKS} {_LSOA_CHECK} END)
         IS NOT NULL""",
     select_sql="""
@@ -175,8 +182,7 @@ OUTCOMES = PoliceUkFormat(
         {_OUTCOME_TYPE_CHECK}
         END""",
     group_columns=("Month", "LSOA code", "Outcome type"),
-    row_check_sql=f"""(CASE {_coordinate_checks('"Longitude"', '"Latitude"')} END)
-        IS NOT NULL""",
+    row_check_sql=_coordinates_bad('"Longitude"', '"Latitude"'),
     group_check_sql=f"""(CASE {_MONTH_CHECKS} {_LSOA_CHECK} {_OUTCOME_TYPE_CHECK} END)
         IS NOT NULL""",
     select_sql="""
