@@ -11,10 +11,11 @@ Measured side by side in the same run, on the same files:
   every column touched (the practical limit of reading the bytes at all).
 
 Data sets: generated police.uk-format files (several million rows, real ONS LSOAs) and the real
-shared files in ../shared/data/police-uk. Medians of --repeat runs; the machine's load average
-is printed before and after each data set, since the cores may be shared. Run:
+shared files in ../shared/data/police-uk. --repeat rounds, each running the three methods one
+after the other; medians of each method's times and of the per-round ratios. The machine's
+load average is printed before and after each data set, since the cores may be shared. Run:
 
-    .venv/bin/python benchmarks/ingest_benchmark.py [--rows-per-file 60000] [--repeat 3]
+    .venv/bin/python benchmarks/ingest_benchmark.py [--rows-per-file 60000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -98,25 +99,42 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(
-    name: str, fn: Callable[[list[Path], Path], int], files: list[Path], work: Path, repeat: int
-) -> tuple[int, float, float]:
-    """Run ``fn`` ``repeat`` times: (rows, median wall seconds, median CPU seconds)."""
-    times = []
-    cpus = []
-    rows = 0
+METHODS: dict[str, Callable[[list[Path], Path], int]] = {
+    "saferhub": run_saferhub,
+    "pandas": run_pandas,
+    "raw read": run_raw,
+}
+
+
+def measure(files: list[Path], work: Path, repeat: int) -> None:
+    """``repeat`` rounds, each running the three methods one after the other, so a slow spell
+    on the shared machine touches all three alike; prints each method's median wall and CPU
+    seconds and the median of the per-round ratios."""
+    wall: dict[str, list[float]] = {name: [] for name in METHODS}
+    cpu: dict[str, list[float]] = {name: [] for name in METHODS}
+    rows: dict[str, int] = {}
     for _ in range(repeat):
-        start, cpu = time.perf_counter(), _cpu()
-        rows = fn(files, work)
-        times.append(time.perf_counter() - start)
-        cpus.append(_cpu() - cpu)
-    median = statistics.median(times)
-    print(
-        f"  {name:<9} {rows:>10,} rows  median {median:6.2f} s  {rows / median:>12,.0f} rows/s "
-        f"(runs: {', '.join(f'{t:.2f}' for t in times)}; "
-        f"CPU median {statistics.median(cpus):.2f} s)"
-    )
-    return rows, median, statistics.median(cpus)
+        for name, fn in METHODS.items():
+            start, used = time.perf_counter(), _cpu()
+            rows[name] = fn(files, work)
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(_cpu() - used)
+    for name in METHODS:
+        median = statistics.median(wall[name])
+        print(
+            f"  {name:<9} {rows[name]:>10,} rows  median {median:6.2f} s  "
+            f"{rows[name] / median:>12,.0f} rows/s (runs: "
+            f"{', '.join(f'{t:.2f}' for t in wall[name])}; "
+            f"CPU median {statistics.median(cpu[name]):.2f} s)"
+        )
+    ours = wall["saferhub"]
+    for other in ("pandas", "raw read"):
+        ratios = [theirs / mine for theirs, mine in zip(wall[other], ours, strict=True)]
+        cpu_ratio = statistics.median(cpu[other]) / statistics.median(cpu["saferhub"])
+        print(
+            f"  saferhub vs {other}: {statistics.median(ratios):.2f}x (median of the rounds: "
+            f"{', '.join(f'{r:.2f}' for r in ratios)}); in CPU seconds {cpu_ratio:.2f}x"
+        )
 
 
 def _load() -> str:
@@ -130,7 +148,7 @@ def _load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows-per-file", type=int, default=60_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="saferhub-bench-"))
     try:
@@ -158,15 +176,8 @@ def main() -> None:
         )
         for label, files in (("generated", generated), ("real shared files", real)):
             print(f"\n{label}: {len(files)} gzip files (load average {_load()})")
-            _, ours, ours_cpu = measure("saferhub", run_saferhub, files, work, args.repeat)
-            _, panda, panda_cpu = measure("pandas", run_pandas, files, work, args.repeat)
-            _, raw, raw_cpu = measure("raw read", run_raw, files, work, args.repeat)
-            print(
-                f"  saferhub vs pandas: {panda / ours:.2f}x   saferhub vs raw read: {raw / ours:.2f}x"
-                f"   (load average {_load()})\n"
-                f"  in CPU seconds: vs pandas {panda_cpu / ours_cpu:.2f}x, "
-                f"vs raw read {raw_cpu / ours_cpu:.2f}x"
-            )
+            measure(files, work, args.repeat)
+            print(f"  (load average {_load()})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
