@@ -18,7 +18,9 @@ from tests.sharing import records
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
+# Noon local time: whole days back from it land on the dates intended, whatever the hour the
+# suite runs (from 23:00 UTC, 50 days back crossed into British Summer Time and the next date).
+NOW = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture
