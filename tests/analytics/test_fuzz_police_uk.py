@@ -116,6 +116,8 @@ def test_bytes_that_are_not_utf8_are_found_in_any_column(tmp_path: Path, column:
     assert report.rows_loaded == 2 and report.rows_quarantined == 1
     at = bad.index(b"\xe9") + 1
     assert _quarantine(con) == [(3, f"bad encoding: byte 0xe9 at column {at} is not UTF-8")]
+    # and the view over the stored file leaves the same row out
+    assert con.execute("SELECT count(*) FROM street_crime").fetchone() == (2,)
 
 
 @pytest.mark.parametrize(

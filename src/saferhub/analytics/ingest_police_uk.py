@@ -60,6 +60,7 @@ from saferhub.analytics.police_uk_formats import (
     FILE_NAME,
     PoliceUkFormat,
     csv_reader_sql,
+    every_field_sql,
 )
 
 __all__ = ["Progress", "is_police_uk_name", "load_police_uk", "load_police_uk_files"]
@@ -402,9 +403,8 @@ def _load_group(
     source, columns = _read_csv_sql(group[0].header)
     street = fmt.dataset == "street"
     keys = "".join(f"{_quote(c)}, " for c in fmt.group_columns)
-    # The reader checks the encoding of the columns a query uses: name the others too.
-    others = ", ".join(_quote(c) for c in group[0].header if c not in fmt.group_columns)
-    touched = f"count(coalesce({others}))"
+    others = [c for c in group[0].header if c not in fmt.group_columns]
+    touched = f"count({every_field_sql(others)})"
     # Column names are quoted (_quote); the rest is the format's fixed SQL.
     if fmt.row_check_needs_file:  # the row checks need each row's file (stop-and-search)
         counted = f"""

@@ -10,6 +10,7 @@ what ``saferhub ingest`` summarises.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "HISTORIC_CRIME_TYPES",
     "PoliceUkFormat",
     "csv_reader_sql",
+    "every_field_sql",
     "format_for",
 ]
 
@@ -275,6 +277,13 @@ def csv_reader_sql(
         f"delim = ',', quote = '\"', escape = '\"', filename = true, {errors}, "
         f"parallel = {'true' if parallel else 'false'})"
     )
+
+
+def every_field_sql(columns: Sequence[str]) -> str:
+    """An expression that names every one of ``columns``: DuckDB's CSV reader checks the
+    encoding only of the columns a query uses, so a scan that must refuse a line with bytes
+    that are not UTF-8 in any field uses this (its value does not matter)."""
+    return "coalesce(" + ", ".join('"' + c.replace('"', '""') + '"' for c in columns) + ")"
 
 
 def format_for(dataset: str) -> PoliceUkFormat:

@@ -40,7 +40,7 @@ from pathlib import Path
 import duckdb
 import platformdirs
 
-from saferhub.analytics.police_uk_formats import DATASETS, csv_reader_sql
+from saferhub.analytics.police_uk_formats import DATASETS, csv_reader_sql, every_field_sql
 
 WAREHOUSE_ENV = "SAFERHUB_WAREHOUSE"
 
@@ -251,7 +251,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> list[str]:
             reader = csv_reader_sql(f"[{paths}]", columns, ignore_errors=True, parallel=False)
             # Read every column, whichever a query selects, so the reader skips a row with
             # bytes that are not UTF-8 in any field, as the load did.
-            every_column = " + ".join(f"coalesce(strlen({_quote(c)}), 0)" for c in header)
+            every_column = every_field_sql(header)
             # A view cannot take bound parameters: every value is a quoted literal (_sql_text).
             parts.append(
                 f"SELECT _file_id AS file_id, _file_month AS month, _force AS force, "  # noqa: S608
@@ -259,7 +259,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> list[str]:
                 f"FROM {reader} r JOIN (VALUES {values}) "
                 f"f(_path, _file_id, _file_month, _file_month_text, _force) "
                 f"ON r.filename = f._path) WHERE ({fmt.reason_sql}) IS NULL "
-                f"AND {every_column} >= 0"
+                f"AND ({every_column} IS NULL OR {every_column} IS NOT NULL)"
             )
         if not parts:
             empty = ", ".join(f"NULL::VARCHAR AS {_quote(c)}" for c in fmt.columns)
