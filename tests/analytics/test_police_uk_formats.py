@@ -3,6 +3,8 @@ exactly the rows the full reason expression gives a reason for, on awkward value
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 import pytest
 
@@ -30,10 +32,7 @@ def _table(con: duckdb.DuckDBPyConnection, fmt: PoliceUkFormat) -> int:
         f"CREATE TABLE t AS SELECT {columns} FROM {lists}",  # noqa: S608 - fixed names
         list(varied.values()),
     )
-    count = 1
-    for values in varied.values():
-        count *= len(values)
-    return count
+    return math.prod(len(values) for values in varied.values())
 
 
 @pytest.mark.parametrize("dataset", sorted(DATASETS))

@@ -9,6 +9,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from saferhub.organisations.rules import Role
+from saferhub.people import services as people_services
+from tests.cases.test_views import client_for, with_purposes
 from tests.sharing import records
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +44,6 @@ def test_links_follow_the_member_s_capabilities(make_member: Any) -> None:
 def test_incident_place_and_group_pages_link_to_their_shares(
     record_type: str, make_member: Any
 ) -> None:
-    from saferhub.people import services as people_services
-    from tests.cases.test_views import client_for, with_purposes
-
     worker = make_member(Role.CASEWORKER)
     other = make_member(Role.CASEWORKER, "other")
     if record_type == "incident":
