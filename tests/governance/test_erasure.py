@@ -20,6 +20,7 @@ from saferhub.incidents.models import Incident, Involvement
 from saferhub.organisations.rules import Role
 from saferhub.people.access import people_visible_to
 from saferhub.people.models import Person, PersonName
+from saferhub.sharing.models import RecordShare
 from tests.sharing import records
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,19 @@ def old_world(make_member: Any) -> dict[str, Any]:
     }
 
 
+def share(owner: Any, record_type: str, record: Any, to: Any, reason: str) -> RecordShare:
+    return RecordShare.objects.create(
+        record_type=record_type,
+        record_id=record.pk,
+        owner_organisation=owner.organisation,
+        organisation=to,
+        legal_basis="cda_1998_s115",
+        reason=reason,
+        granted_by=owner.user,
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
 def test_the_review_lists_only_records_past_the_period(old_world: dict[str, Any]) -> None:
     review = selectors.retention_review(
         actor=old_world["manager"].user, membership=old_world["manager"]
@@ -141,9 +155,12 @@ def test_erasing_a_person_removes_personal_data_and_keeps_counts(
 
 
 def test_erasing_a_case_deletes_notes_and_documents_and_keeps_counts(
-    old_world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    old_world: dict[str, Any], django_capture_on_commit_callbacks: Any, organisations: Any
 ) -> None:
     case, document = old_world["case"], old_world["document"]
+    worker, other = old_world["worker"], organisations["other"]
+    case_share = share(worker, "case", case, other, "Jo Marsh fears her neighbour")
+    incident_share = share(worker, "incident", old_world["incident"], other, "Jo's call")
     storage = document.file.storage
     name = document.file.name
     assert storage.exists(name)
@@ -168,7 +185,11 @@ def test_erasing_a_case_deletes_notes_and_documents_and_keeps_counts(
         "marac_research_notes_cleared": 0,
         "marac_actions_cleared": 0,
         "referrals_cleared": 0,
+        "share_reasons_cleared": 1,
     }
+    case_share.refresh_from_db()
+    incident_share.refresh_from_db()
+    assert (case_share.reason, incident_share.reason) == ("Erased", "Jo's call")
     assert (
         selectors.cases_due(
             old_world["manager"].user, old_world["manager"].organisation, timezone.localdate()
@@ -178,14 +199,20 @@ def test_erasing_a_case_deletes_notes_and_documents_and_keeps_counts(
 
 
 def test_erasing_an_incident_keeps_its_category_month_and_place(
-    old_world: dict[str, Any],
+    old_world: dict[str, Any], organisations: Any
 ) -> None:
-    incident = old_world["incident"]
+    incident, worker = old_world["incident"], old_world["worker"]
+    incident_share = share(worker, "incident", incident, organisations["other"], "Jo's call")
+    case_share = share(worker, "case", old_world["case"], organisations["other"], "Jo's case")
     services.incident_erase(actor=old_world["manager"].user, incident=incident, reason="Review")
     incident.refresh_from_db()
     assert (incident.narrative, incident.reference) == ("", "")
     assert incident.category == "asb:personal" and incident.occurred_at == OLD
-    assert AuditEvent.objects.get(action="incident.erased").operation == "erasure"
+    event = AuditEvent.objects.get(action="incident.erased")
+    assert (event.operation, event.payload) == ("erasure", {"share_reasons_cleared": 1})
+    incident_share.refresh_from_db()
+    case_share.refresh_from_db()
+    assert (incident_share.reason, case_share.reason) == ("Erased", "Jo's case")
 
 
 def test_records_not_yet_due_cannot_be_erased(old_world: dict[str, Any]) -> None:

@@ -582,8 +582,8 @@ def case_erase(*, actor: Actor, case: Case, reason: str) -> Case:
     """Erase a closed case past its retention period: title, summary, closure notes, notes,
     action descriptions, review notes, history lines and documents (deleted from storage
     after commit) go, as do its risk assessments' answers and reasons, its MARAC referrals'
-    reasons, research and action text, and the text of referrals made with it; its type,
-    status, dates, outcome and links (for counts) stay.
+    reasons, research and action text, the text of referrals made with it and the reasons
+    given for sharing it; its type, status, dates, outcome and links (for counts) stay.
 
     PermissionDenied unless the actor may review retention; 404 for another
     organisation's case; ValidationError if not yet due, already erased or no reason.
@@ -601,6 +601,7 @@ def case_erase(*, actor: Actor, case: Case, reason: str) -> Case:
     )
     now = timezone.now()
     files, counts = _clear_case(case, set())
+    counts["share_reasons_cleared"] = _clear_share_reasons([("case", {case.pk})], [], set())
     transaction.on_commit(_delete_files_after_commit(files))
     _record_erasure(
         actor,
@@ -617,8 +618,9 @@ def case_erase(*, actor: Actor, case: Case, reason: str) -> Case:
 
 @transaction.atomic
 def incident_erase(*, actor: Actor, incident: Incident, reason: str) -> Incident:
-    """Erase an incident past its retention period: its narrative and the recording
-    agency's reference go; category, markers, date, place and the people's roles stay.
+    """Erase an incident past its retention period: its narrative, the recording agency's
+    reference and the reasons given for sharing it go; category, markers, date, place and
+    the people's roles stay.
 
     PermissionDenied unless the actor may review retention; 404 for another
     organisation's incident; ValidationError if not yet due, already erased or no reason.
@@ -638,6 +640,7 @@ def incident_erase(*, actor: Actor, incident: Incident, reason: str) -> Incident
     incident.narrative = ""
     incident.reference = ""
     incident.save(update_fields=["narrative", "reference"])
+    cleared = _clear_share_reasons([("incident", {incident.pk})], [], set())
     _record_erasure(
         actor,
         record_type="incident",
@@ -645,6 +648,7 @@ def incident_erase(*, actor: Actor, incident: Incident, reason: str) -> Incident
         owner_id=incident.owner_organisation_id,
         reason=reason,
         now=now,
+        payload={"share_reasons_cleared": cleared},
     )
     return incident
 
