@@ -682,6 +682,15 @@ def test_share_reasons_group_text_and_document_names_in_shared_history_lose_the_
         )
         for name in ("Jo_Marsh-statement.pdf", "joint-letter.pdf")
     )
+    CaseDocument.objects.create(
+        case=w["case_shared"],
+        original_name="Jo_Marsh-statement.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="2" * 64,
+        uploaded_by=w["worker"].user,
+        file=ContentFile(b"%PDF-1.4\n", name="statement.pdf"),
+    )
     disclosures = list(AuditEvent.objects.order_by("pk").values_list("pk", "purpose", "hash"))
     reasons_before = dict(RecordShare.objects.values_list("pk", "reason"))
 
@@ -702,6 +711,10 @@ def test_share_reasons_group_text_and_document_names_in_shared_history_lose_the_
     plain.refresh_from_db()
     assert named.description == "Document added: [erased]"
     assert plain.description == "Document added: joint-letter.pdf"
+    assert set(w["case_shared"].documents.values_list("original_name", flat=True)) == {
+        "[erased].pdf",
+        "joint-letter.pdf",
+    }
     erased = AuditEvent.objects.get(action="person.erased", target_id=str(w["jo"].pk))
     assert erased.payload["groups_redacted"] == 1
     # (the MARAC agenda and referral made derived shares of Jo's records too)

@@ -67,3 +67,12 @@ def test_a_document_line_loses_a_file_name_that_names_them() -> None:
     # other history lines have the names taken out as before
     assert line("Jo Marsh linked as victim", names) == "[erased] linked as victim"
     assert line("Note added", names) == "Note added"
+
+
+def test_a_document_file_name_that_names_them_is_erased_keeping_its_extension() -> None:
+    names = {"Jo Marsh"}
+    name = rules.redact_file_name
+    assert name("Jo_Marsh-statement.PDF", names) == "[erased].pdf"
+    assert name("statement jo marsh", names) == "[erased]"
+    assert name("joint-letter.pdf", names) == "joint-letter.pdf"
+    assert name("marshjo.pdf", names) == "marshjo.pdf"

@@ -85,14 +85,24 @@ def redact_names(text: str, names: Iterable[str]) -> str:
 DOCUMENT_ADDED = "Document added: "  # how cases.services writes a document's history line
 
 
+def redact_file_name(file_name: str, names: Iterable[str]) -> str:
+    """A document's file name, or ERASED_NAME (with the file's extension kept, so it still
+    opens) when it contains one of `names` written with spaces, hyphens, underscores or
+    dots between the words ("Jo_Marsh-statement.pdf" -> "[erased].pdf")."""
+    spaced = re.sub(r"[\s_.\-+]+", " ", file_name)
+    if redact_names(spaced, names) == spaced:
+        return file_name
+    extension = re.search(r"\.[A-Za-z0-9]{1,5}$", file_name)
+    return ERASED_NAME + (extension.group(0).lower() if extension else "")
+
+
 def redact_document_line(line: str, names: Iterable[str]) -> str:
     """A case history line with the names taken out (redact_names); a "Document added"
-    line whose file name contains one of `names`, written with spaces, hyphens, underscores
-    or dots between the words ("Jo_Marsh-statement.pdf"), loses the whole file name."""
+    line whose file name contains one of `names` (redact_file_name) loses the whole file
+    name."""
     if line.startswith(DOCUMENT_ADDED):
         file_name = line[len(DOCUMENT_ADDED) :]
-        spaced = re.sub(r"[\s_.\-+]+", " ", file_name)
-        if redact_names(spaced, names) != spaced:
+        if redact_file_name(file_name, names) != file_name:
             return DOCUMENT_ADDED + ERASED_NAME
     return redact_names(line, names)
 

@@ -244,7 +244,8 @@ def _clear_case(case: Case, names: set[str]) -> tuple[list[str], dict[str, int]]
 def _redact_case(case: Case, names: set[str]) -> int:
     """Take the names out of a case shared with other people: title, summary, closure
     notes, notes, actions, review notes and history lines. Returns how many texts changed.
-    Documents stay: the case is the other people's record too."""
+    Documents stay (the case is the other people's record too), but a document whose file
+    name names them is renamed "[erased]" with its extension."""
     changed = 0
     texts: list[tuple[Any, str]] = [
         (Case.objects.filter(pk=case.pk), field)
@@ -272,6 +273,11 @@ def _redact_case(case: Case, names: set[str]) -> int:
         redacted = rules.redact_document_line(line, names)
         if redacted != line:
             CaseEvent.objects.filter(pk=pk).update(description=redacted)
+            changed += 1
+    for pk, file_name in case.documents.values_list("pk", "original_name"):
+        redacted = rules.redact_file_name(file_name, names)
+        if redacted != file_name:
+            CaseDocument.objects.filter(pk=pk).update(original_name=redacted)
             changed += 1
     return changed
 
