@@ -231,3 +231,43 @@ def test_a_failure_mid_load_rolls_everything_back(
     with pytest.raises(RuntimeError, match="disk full"):
         load_police_uk(con, real_files[1:])
     assert snapshot(con) == before
+
+
+def test_crime_count_has_one_row_per_key_when_bad_rows_share_it(tmp_path: Path) -> None:
+    """Rows refused for their coordinates or month share a (month, LSOA, crime type) with good
+    rows; a second force's file of the same month has the same LSOA and type, and an older
+    download of the first file is given in the same load. crime_count still holds each key
+    once, with the good rows' count."""
+    name = "2020-01-leicestershire-street.csv"
+    older, newer, other = tmp_path / "older", tmp_path / "newer", tmp_path / "other"
+    for folder in (older, newer, other):
+        folder.mkdir()
+    (older / name).write_text(POLICE_UK_HEADER + "\n" + street_line(crime_id="old") + "\n")
+    rows = [
+        street_line(crime_id="a1"),
+        street_line(crime_id="a2", lon="-1.1x", lat="52.6"),  # not a number
+        street_line(crime_id="a3"),
+        street_line(crime_id="a4", lon="40.0", lat="52.6"),  # outside Great Britain
+        street_line(crime_id="a5", month="2020-02"),  # another month than the file's
+        street_line(crime_id="a6", lsoa="", lon="", lat=""),
+        street_line(crime_id="a7", lsoa="", lon="", lat="52.6"),  # only one coordinate
+        street_line(crime_id="a8", lsoa="", lon="", lat=""),
+    ]
+    (newer / name).write_text(POLICE_UK_HEADER + "\n" + "\n".join(rows) + "\n")
+    (other / "2020-01-lancashire-street.csv").write_text(
+        POLICE_UK_HEADER + "\n" + "\n".join(street_line(crime_id=f"b{i}") for i in range(4)) + "\n"
+    )
+    con = new_warehouse(tmp_path / "w.duckdb")
+    report = load_police_uk(
+        con, [older / name, newer / name, other / "2020-01-lancashire-street.csv"]
+    )
+    assert [f.status for f in report.files] == ["skipped", "loaded", "loaded"]
+    assert report.rows_loaded == 8 and report.rows_quarantined == 4
+    assert con.execute(
+        "SELECT force, strftime(month, '%Y-%m'), lsoa_code, crime_type, n FROM crime_count "
+        "ORDER BY ALL"
+    ).fetchall() == [
+        ("lancashire", "2020-01", "E01025511", "Burglary", 4),
+        ("leicestershire", "2020-01", "E01025511", "Burglary", 2),
+        ("leicestershire", "2020-01", None, "Burglary", 2),
+    ]

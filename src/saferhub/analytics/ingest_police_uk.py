@@ -465,12 +465,15 @@ def _load_group(
         ).fetchall()
     }
     if street:
+        # No GROUP BY: a good group's key (file, month, LSOA, crime type) is already unique.
+        # Its Month is the file's month and its row check passed (both are part of the scan's
+        # key, and a group with either wrong is bad), and the files of one load have distinct
+        # forces and months (_register keeps the latest download of each).
         con.execute(
             """
             INSERT INTO crime_count (month, force, lsoa_code, crime_type, n)
-            SELECT _file_month, _force, "LSOA code", "Crime type", sum(n) FROM _scan
+            SELECT _file_month, _force, "LSOA code", "Crime type", n FROM _scan
             WHERE NOT bad AND NOT list_contains($redo, file_id)
-            GROUP BY ALL
             """,
             {"redo": redo},
         )
