@@ -271,3 +271,17 @@ def test_crime_count_has_one_row_per_key_when_bad_rows_share_it(tmp_path: Path) 
         ("leicestershire", "2020-01", "E01025511", "Burglary", 2),
         ("leicestershire", "2020-01", None, "Burglary", 2),
     ]
+
+
+@pytest.mark.parametrize("setting", [True, False])
+def test_the_connection_keeps_its_insertion_order_setting(tmp_path: Path, setting: bool) -> None:
+    """The crime_count insert turns DuckDB's preserve_insertion_order off for itself only."""
+    con = new_warehouse(tmp_path / "w.duckdb")
+    con.execute(f"SET preserve_insertion_order = {str(setting).lower()}")
+    path = tmp_path / "2020-01-leicestershire-street.csv"
+    path.write_text(POLICE_UK_HEADER + "\n" + street_line(lon="x") + "\n" + street_line() + "\n")
+    report = load_police_uk(con, [path])
+    assert report.rows_loaded == 1 and report.rows_quarantined == 1
+    assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (
+        setting,
+    )

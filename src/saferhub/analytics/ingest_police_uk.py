@@ -46,6 +46,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -387,6 +388,23 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@contextmanager
+def _any_row_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's ``preserve_insertion_order`` off for the statements inside, then as it was.
+
+    For inserts whose rows have no order to keep (the counts of a hash aggregate): each thread
+    appends its rows as it makes them rather than in order (the crime_count insert from the
+    126 real files: 0.08 s rather than 0.14 s). Only around such statements: the re-read for
+    line numbers relies on the order being kept."""
+    row = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    before = row is None or str(row[0]).lower() == "true"
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
+
+
 def _load_group(
     con: duckdb.DuckDBPyConnection, group: list[_Prepared], workdir: Path
 ) -> list[tuple[int, str, int | None, str, str]]:
@@ -469,14 +487,15 @@ def _load_group(
         # Its Month is the file's month and its row check passed (both are part of the scan's
         # key, and a group with either wrong is bad), and the files of one load have distinct
         # forces and months (_register keeps the latest download of each).
-        con.execute(
-            """
-            INSERT INTO crime_count (month, force, lsoa_code, crime_type, n)
-            SELECT _file_month, _force, "LSOA code", "Crime type", n FROM _scan
-            WHERE NOT bad AND NOT list_contains($redo, file_id)
-            """,
-            {"redo": redo},
-        )
+        with _any_row_order(con):
+            con.execute(
+                """
+                INSERT INTO crime_count (month, force, lsoa_code, crime_type, n)
+                SELECT _file_month, _force, "LSOA code", "Crime type", n FROM _scan
+                WHERE NOT bad AND NOT list_contains($redo, file_id)
+                """,
+                {"redo": redo},
+            )
     con.execute("DROP TABLE _scan")
     entries: list[tuple[int, str, int | None, str, str]] = []
     for prepared in group:
