@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import random
 import sys
 import zipfile
 from collections import Counter
@@ -22,7 +23,7 @@ from ingest_support import (
     street_line,
 )
 
-from saferhub.analytics.ingest_police_uk import load_police_uk
+from saferhub.analytics.ingest_police_uk import _gzip_head, load_police_uk
 
 MONTHS = ("2020-01", "2020-02")
 FORCES = ("leicestershire", "lancashire")
@@ -285,3 +286,18 @@ def test_the_connection_keeps_its_insertion_order_setting(tmp_path: Path, settin
     assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (
         setting,
     )
+
+
+def test_the_start_of_a_gzip_stream_is_read_across_slices() -> None:
+    """_gzip_head inflates a little at first, then more: a first line found after many
+    slices of compressed bytes comes back whole, and so does a short stream."""
+    noise = "".join(random.Random(7).choices("abcdefghijklmnopqrstuvwxyz,", k=60_000))
+    data = (noise + "\nsecond line\n").encode()
+    packed = gzip.compress(data)
+    assert len(packed) > 30_000  # many slices before the line break
+    head = _gzip_head(packed)
+    assert head is not None and head.split(b"\n", 1)[0] == noise.encode()
+    assert data.startswith(head)
+    assert _gzip_head(gzip.compress(b"")) == b""
+    assert _gzip_head(gzip.compress(b"a,b,c")) == b"a,b,c"
+    assert _gzip_head(gzip.compress(b"x" * (3 << 20))) is None  # no line break in 1 MB

@@ -161,13 +161,15 @@ def _gzip_head(raw: bytes) -> bytes | None:
     slow path). _Refused if the stream does not start as valid gzip."""
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     out = b""
+    start, step = 0, 1024  # the header is in the first kilobyte or so: inflate little at first
     try:
-        for start in range(0, len(raw), 16384):
-            out += inflater.decompress(raw[start : start + 16384], _HEAD_BYTES)
+        while start < len(raw):
+            out += inflater.decompress(raw[start : start + step], _HEAD_BYTES)
             if b"\n" in out and out.strip():
                 return out
             if inflater.eof or len(out) >= _HEAD_BYTES:
                 break
+            start, step = start + step, min(step * 2, 16384)
     except zlib.error as exc:
         raise _Refused(f"cannot read gzip content: {exc}") from exc
     if inflater.eof and not inflater.unused_data:
