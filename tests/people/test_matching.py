@@ -3,12 +3,15 @@
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from saferhub.people.matching import (
     Candidate,
     DateMatch,
     Entered,
     NameRecord,
+    after_prefix,
     best_matches,
     canonical_given_name,
     compare_dates_of_birth,
@@ -32,6 +35,26 @@ D = datetime.date
 )
 def test_normalise_name(raw: str, expected: str) -> None:
     assert normalise_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [("leerow", "leerox"), ("abz", "ac"), ("mz", "n"), ("zz", None), ("a", "b")],
+)
+def test_after_prefix(prefix: str, expected: str | None) -> None:
+    assert after_prefix(prefix) == expected
+
+
+@given(
+    prefix=st.text("abcyz", min_size=1, max_size=4),
+    names=st.lists(st.text("abcyz", max_size=6), max_size=30),
+)
+def test_a_prefix_is_the_range_up_to_after_prefix(prefix: str, names: list[str]) -> None:
+    """The people search filters on both: the range must keep exactly the prefixed names."""
+    upper = after_prefix(prefix)
+    for name in [*names, prefix, prefix + "z", prefix + "a"]:
+        in_range = prefix <= name and (upper is None or name < upper)
+        assert in_range == name.startswith(prefix), (prefix, name, upper)
 
 
 def test_nicknames_work_both_ways() -> None:

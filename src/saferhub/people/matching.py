@@ -116,6 +116,20 @@ def normalise_name(name: str) -> str:
     return "".join(c for c in folded.lower() if "a" <= c <= "z")
 
 
+def after_prefix(prefix: str) -> str | None:
+    """The smallest normalised name (a to z only) after every name that starts with
+    `prefix` ("leerow" -> "leerox", "abz" -> "ac"), or None when there is none ("zz").
+
+    With it a prefix search is also a range on the name's ordinary index, which PostgreSQL
+    can walk in order for a page of results; the LIKE alone is used as a range only in the
+    "C" collation. For names of the letters a to z, the range is the same in the C, C.UTF-8
+    and English collations."""
+    stem = prefix.rstrip("z")
+    if not stem:
+        return None
+    return stem[:-1] + chr(ord(stem[-1]) + 1)
+
+
 def given_name_forms(given_name: str) -> frozenset[str]:
     """The full names a given name may stand for, including itself ("bill" -> {"bill",
     "william"}). Only the first given name counts ("Mary Anne" -> "mary")."""

@@ -35,6 +35,7 @@ from saferhub.people.matching import (
     Entered,
     Match,
     NameRecord,
+    after_prefix,
     best_matches,
     dates_to_block_on,
     given_keys,
@@ -180,7 +181,14 @@ def people_search(*, actor: Actor, text: str, page: int | str | None = 1) -> Pag
         queryset = queryset.none()
     else:
         family = normalise_name(words[-1])
-        queryset = queryset.filter(family_norm__startswith=family) if family else queryset.none()
+        if family:
+            # The range as well as the prefix: without it PostgreSQL may walk the whole
+            # name index in order looking for a page of matches (0.8 s on 1 million people).
+            upper = after_prefix(family)
+            queryset = queryset.filter(family_norm__startswith=family, family_norm__gte=family)
+            queryset = queryset.filter(family_norm__lt=upper) if upper else queryset
+        else:
+            queryset = queryset.none()
         if len(words) > 1:
             keys = given_keys(words[0])
             queryset = queryset.filter(given_key__in=keys) if keys else queryset
