@@ -62,6 +62,7 @@ from saferhub.analytics.police_uk_formats import (
     PoliceUkFormat,
     csv_reader_sql,
     every_field_sql,
+    quote_name,
 )
 
 __all__ = ["Progress", "is_police_uk_name", "load_police_uk", "load_police_uk_files"]
@@ -386,10 +387,6 @@ def _exact_sql_rejects(
     return entries
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 @contextmanager
 def _any_row_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """DuckDB's ``preserve_insertion_order`` off for the statements inside, then as it was.
@@ -422,10 +419,10 @@ def _load_group(
     fmt = group[0].fmt
     source, columns = _read_csv_sql(group[0].header)
     street = fmt.dataset == "street"
-    keys = "".join(f"{_quote(c)}, " for c in fmt.group_columns)
+    keys = "".join(f"{quote_name(c)}, " for c in fmt.group_columns)
     others = [c for c in group[0].header if c not in fmt.group_columns]
     touched = f"count({every_field_sql(others)})"
-    # Column names are quoted (_quote); the rest is the format's fixed SQL.
+    # Column names are quoted (quote_name); the rest is the format's fixed SQL.
     if fmt.row_check_needs_file:  # the row checks need each row's file (stop-and-search)
         counted = f"""
             SELECT _file_id, {keys} ({fmt.row_check_sql}) AS _row_bad, count(*) AS n,

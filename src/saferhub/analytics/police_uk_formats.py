@@ -22,6 +22,7 @@ __all__ = [
     "csv_reader_sql",
     "every_field_sql",
     "format_for",
+    "quote_name",
 ]
 
 # The 14 current police.uk categories, and older names still found in archive-era files.
@@ -279,11 +280,16 @@ def csv_reader_sql(
     )
 
 
+def quote_name(name: str) -> str:
+    """A column or table name as a quoted SQL identifier (a file's header is not trusted)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def every_field_sql(columns: Sequence[str]) -> str:
     """An expression that names every one of ``columns``: DuckDB's CSV reader checks the
     encoding only of the columns a query uses, so a scan that must refuse a line with bytes
     that are not UTF-8 in any field uses this (its value does not matter)."""
-    return "coalesce(" + ", ".join('"' + c.replace('"', '""') + '"' for c in columns) + ")"
+    return "coalesce(" + ", ".join(quote_name(c) for c in columns) + ")"
 
 
 def format_for(dataset: str) -> PoliceUkFormat:

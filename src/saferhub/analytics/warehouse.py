@@ -40,7 +40,12 @@ from pathlib import Path
 import duckdb
 import platformdirs
 
-from saferhub.analytics.police_uk_formats import DATASETS, csv_reader_sql, every_field_sql
+from saferhub.analytics.police_uk_formats import (
+    DATASETS,
+    csv_reader_sql,
+    every_field_sql,
+    quote_name,
+)
 
 WAREHOUSE_ENV = "SAFERHUB_WAREHOUSE"
 
@@ -262,7 +267,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> list[str]:
                 f"AND ({every_column} IS NULL OR {every_column} IS NOT NULL)"
             )
         if not parts:
-            empty = ", ".join(f"NULL::VARCHAR AS {_quote(c)}" for c in fmt.columns)
+            empty = ", ".join(f"NULL::VARCHAR AS {quote_name(c)}" for c in fmt.columns)
             parts.append(
                 f"SELECT _file_id AS file_id, _file_month AS month, _force AS force, "  # noqa: S608
                 f"{fmt.select_sql} FROM (SELECT {empty}, NULL::BIGINT AS _file_id, "
@@ -272,7 +277,3 @@ def refresh_views(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute(f"CREATE OR REPLACE VIEW {fmt.table} AS {' UNION ALL '.join(parts)}")
     con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('file_store', ?)", [str(store)])
     return missing
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
