@@ -47,16 +47,21 @@ def case(member: Any, people: list[tuple[Any, str]] = (), case_type: str = "asb"
 
 
 def share(
-    record_type: str, record_id: int, owner: Any, to: Any, level: str = AccessLevel.VIEW
-) -> None:
-    RecordShare.objects.create(
+    record_type: str,
+    record_id: int,
+    owner: Any,
+    to: Any,
+    level: str = AccessLevel.VIEW,
+    reason: str = "Joint case",
+) -> RecordShare:
+    return RecordShare.objects.create(
         record_type=record_type,
         record_id=record_id,
         owner_organisation=owner.organisation,
         organisation=to,
         access_level=level,
         legal_basis=LegalBasis.CDA_1998_S115,
-        reason="Joint case",
+        reason=reason,
         granted_by=owner.user,
         expires_on=timezone.localdate() + datetime.timedelta(days=30),
     )

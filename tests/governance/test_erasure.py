@@ -20,7 +20,7 @@ from saferhub.incidents.models import Incident, Involvement
 from saferhub.organisations.rules import Role
 from saferhub.people.access import people_visible_to
 from saferhub.people.models import Person, PersonName
-from saferhub.sharing.models import RecordShare
+from tests.cases.factories import share
 from tests.sharing import records
 
 pytestmark = pytest.mark.django_db
@@ -87,19 +87,6 @@ def old_world(make_member: Any) -> dict[str, Any]:
     }
 
 
-def share(owner: Any, record_type: str, record: Any, to: Any, reason: str) -> RecordShare:
-    return RecordShare.objects.create(
-        record_type=record_type,
-        record_id=record.pk,
-        owner_organisation=owner.organisation,
-        organisation=to,
-        legal_basis="cda_1998_s115",
-        reason=reason,
-        granted_by=owner.user,
-        expires_on=timezone.localdate() + datetime.timedelta(days=30),
-    )
-
-
 def test_the_review_lists_only_records_past_the_period(old_world: dict[str, Any]) -> None:
     review = selectors.retention_review(
         actor=old_world["manager"].user, membership=old_world["manager"]
@@ -159,8 +146,8 @@ def test_erasing_a_case_deletes_notes_and_documents_and_keeps_counts(
 ) -> None:
     case, document = old_world["case"], old_world["document"]
     worker, other = old_world["worker"], organisations["other"]
-    case_share = share(worker, "case", case, other, "Jo Marsh fears her neighbour")
-    incident_share = share(worker, "incident", old_world["incident"], other, "Jo's call")
+    case_share = share("case", case.pk, worker, other, reason="Jo Marsh fears her neighbour")
+    incident_share = share("incident", old_world["incident"].pk, worker, other, reason="Jo's call")
     storage = document.file.storage
     name = document.file.name
     assert storage.exists(name)
@@ -202,8 +189,9 @@ def test_erasing_an_incident_keeps_its_category_month_and_place(
     old_world: dict[str, Any], organisations: Any
 ) -> None:
     incident, worker = old_world["incident"], old_world["worker"]
-    incident_share = share(worker, "incident", incident, organisations["other"], "Jo's call")
-    case_share = share(worker, "case", old_world["case"], organisations["other"], "Jo's case")
+    other = organisations["other"]
+    incident_share = share("incident", incident.pk, worker, other, reason="Jo's call")
+    case_share = share("case", old_world["case"].pk, worker, other, reason="Jo's case")
     services.incident_erase(actor=old_world["manager"].user, incident=incident, reason="Review")
     incident.refresh_from_db()
     assert (incident.narrative, incident.reference) == ("", "")
