@@ -68,6 +68,10 @@ def _candidate_blocks(entered: Entered) -> list[Q]:
     blocks: list[Q] = []
     if family_key and keys:
         blocks.append(Q(family_key=family_key, given_key__in=keys))
+        other_names = PersonName.objects.filter(
+            family_key=family_key, given_key__in=[*keys, ""]
+        ).values("person_id")[:MAX_BLOCK]
+        blocks.append(Q(pk__in=other_names))
     elif family_key:
         blocks.append(Q(family_key=family_key))
     if dates:
@@ -75,19 +79,32 @@ def _candidate_blocks(entered: Entered) -> list[Q]:
     return blocks
 
 
-def _other_name_people(entered: Entered) -> list[int]:
-    family_key = phonetic_key(entered.family_name)
-    keys = given_keys(entered.given_name)
-    if not (family_key and keys):
-        return []
-    return list(
-        PersonName.objects.filter(family_key=family_key, given_key__in=[*keys, ""]).values_list(
-            "person_id", flat=True
-        )[:MAX_BLOCK]
-    )
+def _candidates(actor: Actor, blocks: list[Q], exclude_ids: tuple[int, ...]) -> list[Candidate]:
+    """The people in the blocks whom the actor may see, with their other names, as plain
+    values: a check may score hundreds, and only the few shown are loaded as records."""
+    visible = people_visible_to(actor).exclude(pk__in=exclude_ids).order_by()
+    rows: dict[int, tuple[int, str, str, datetime.date | None]] = {}
+    for block in blocks:
+        for row in visible.filter(block).values_list(
+            "pk", "given_name", "family_name", "date_of_birth"
+        )[:MAX_BLOCK]:
+            rows.setdefault(row[0], row)
+    kept = sorted(rows)[: MAX_BLOCK * 2]
+    other_names: dict[int, list[NameRecord]] = {}
+    for person_id, given, family, kind in PersonName.objects.filter(person_id__in=kept).values_list(
+        "person_id", "given_name", "family_name", "kind"
+    ):
+        other_names.setdefault(person_id, []).append(NameRecord(given, family, kind))
+    return [
+        Candidate(
+            pk,
+            (NameRecord(rows[pk][1], rows[pk][2]), *other_names.get(pk, ())),
+            rows[pk][3],
+        )
+        for pk in kept
+    ]
 
 
-@transaction.atomic
 def known_person_candidates(
     *,
     actor: Actor,
@@ -99,48 +116,36 @@ def known_person_candidates(
 ) -> list[PossibleMatch]:
     """People the actor may see who may be the person being entered, best first.
 
-    Audited as a consultation when it shows anyone (the names shown are personal data).
+    Candidates are scored from their names and dates of birth alone; the records of the
+    people shown are then read, with the audit event (a consultation: the names shown are
+    personal data), in one transaction. A check that shows no one writes nothing.
     """
     require_capability(actor, Capability.VIEW_PERSONAL_RECORDS)
     entered = Entered(given_name, family_name, date_of_birth)
     blocks = _candidate_blocks(entered)
-    other_names = _other_name_people(entered)
-    if not blocks and not other_names:
+    if not blocks:
         return []
-    visible = people_visible_to(actor).exclude(pk__in=exclude_ids)
-    ids: set[int] = set()
-    for block in blocks:
-        ids.update(visible.filter(block).order_by().values_list("pk", flat=True)[:MAX_BLOCK])
-    if other_names:
-        ids.update(visible.filter(pk__in=other_names).values_list("pk", flat=True))
-    people = list(
-        Person.objects.filter(pk__in=sorted(ids)[: MAX_BLOCK * 2])
-        .select_related("owner_organisation")
-        .prefetch_related("other_names")
-    )
-    by_id = {p.pk: p for p in people}
-    candidates = [
-        Candidate(
-            p.pk,
-            (
-                NameRecord(p.given_name, p.family_name),
-                *(NameRecord(n.given_name, n.family_name, n.kind) for n in p.other_names.all()),
-            ),
-            p.date_of_birth,
+    matches = best_matches(entered, _candidates(actor, blocks, exclude_ids))
+    if not matches:
+        return []
+    with transaction.atomic():
+        # Read again through the access rule: a share may have ended since the scoring.
+        people = (
+            people_visible_to(actor)
+            .select_related("owner_organisation")
+            .in_bulk([m.person_id for m in matches])
         )
-        for p in people
-    ]
-    matches = best_matches(entered, candidates)
-    if matches:
-        audit_record(
-            actor=actor,
-            action="person.match_checked",
-            operation=Operation.CONSULTATION,
-            target_type="person",
-            purpose=purpose,
-            payload={"shown": [m.person_id for m in matches]},
-        )
-    return [PossibleMatch(by_id[m.person_id], m) for m in matches]
+        shown = [PossibleMatch(people[m.person_id], m) for m in matches if m.person_id in people]
+        if shown:
+            audit_record(
+                actor=actor,
+                action="person.match_checked",
+                operation=Operation.CONSULTATION,
+                target_type="person",
+                purpose=purpose,
+                payload={"shown": [p.person.pk for p in shown]},
+            )
+    return shown
 
 
 @transaction.atomic
