@@ -22,6 +22,7 @@ reaches `MATCH_THRESHOLD`.
 from __future__ import annotations
 
 import datetime
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -302,6 +303,9 @@ class Match:
     reasons: tuple[str, ...] = field(default=())
 
 
+# Scoring compares the few names typed with hundreds of candidates' names, most of them
+# common: both comparisons are pure, so each process remembers recent results.
+@functools.lru_cache(maxsize=8192)
 def _given_similarity(entered: str, existing: str) -> tuple[float, str]:
     a, b = (
         normalise_name(entered.split()[0] if entered.split() else ""),
@@ -318,6 +322,7 @@ def _given_similarity(entered: str, existing: str) -> tuple[float, str]:
     return similarity, "Similar first name" if similarity >= 0.85 else ""
 
 
+@functools.lru_cache(maxsize=8192)
 def _family_similarity(entered: str, existing: str) -> float:
     a, b = normalise_name(entered), normalise_name(existing)
     if not a or not b:
