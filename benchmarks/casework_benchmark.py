@@ -18,9 +18,13 @@ What it does:
    other organisation's records; then ANALYZE;
 3. starts gunicorn on loopback as `saferhub run` does, signs the 50 users in through the
    real sign-in page, answers the purpose-of-access question for the records each will
-   open, and runs the users concurrently in Python threads: each picks one of the four
-   requests at random, sends it, and thinks for 0.5 to 1.5 s (so 50 users offer about 50
-   requests a second, like a busy office); requests are bounded in number and time;
+   open, and runs the users concurrently in Python threads: each first sends each of the
+   four requests once, unmeasured (a warm-up: every worker has then loaded its templates),
+   waits for the others, starts after a random part of one think time (so requests arrive
+   at the steady rate from the start, not 50 at once), then picks one of the four requests
+   at random, sends it, and thinks for 0.5 to 1.5 s (so 50 users offer about 50 requests a
+   second, like a busy office; --think changes the pace); requests are bounded in number
+   and time;
 4. beside it in the same run, the naive version of each query, in-process against the same
    database: the person page's incidents and flags with one access check per incident
    (N+1), the case page's people with one access check per person, search with
@@ -59,6 +63,7 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlencode
 
+KINDS = ("person", "case", "search", "check")
 PASSWORD = "benchmark-password-that-is-long-42"  # noqa: S105 - a throwaway benchmark account
 
 GIVEN = [
@@ -1006,46 +1011,66 @@ def main() -> None:
             sessions.append(session)
             plans.append((mine_people, mine_cases))
         lock = threading.Lock()
-        stop_at = time.monotonic() + args.max_seconds
+        measured = {"began": 0.0, "cpu": 0.0, "stop_at": 0.0}
+
+        def start_measuring() -> None:
+            measured["began"] = time.perf_counter()
+            measured["cpu"] = time.process_time()
+            measured["stop_at"] = time.monotonic() + args.max_seconds
+
+        # Every user first sends each request once, unmeasured (each worker then has its
+        # templates and URL patterns loaded); all wait for one another, then each starts
+        # after a random part of one think time, so the measured requests arrive at the
+        # steady rate from the first second instead of 50 at the same instant.
+        warmed = threading.Barrier(len(sessions), action=start_measuring)
+
+        def send(
+            session: Session, plan: tuple[list[int], list[int]], kind: str, local: random.Random
+        ) -> tuple[bool, object]:
+            family = local.choice(families)
+            try:
+                if kind == "person":
+                    status, body, _ = session.request("GET", f"/people/{local.choice(plan[0])}/")
+                    return status == 200 and b"Timeline" in body, status
+                if kind == "case":
+                    status, body, _ = session.request("GET", f"/cases/{local.choice(plan[1])}/")
+                    return status == 200 and b"Synthetic case" in body, status
+                if kind == "search":
+                    status, body, _ = session.request(
+                        "GET", "/search/?" + urlencode({"q": family, "kind": "people"})
+                    )
+                    return status == 200 and b"Results" in body, status
+                status, body, _ = session.request(
+                    "POST",
+                    "/people/check",
+                    {
+                        "given_name": local.choice(("Bill", "Liz", "Jon", "Sam")),
+                        "family_name": family[:-1] + "e",
+                        "date_of_birth_0": "3",
+                        "date_of_birth_1": "4",
+                        "date_of_birth_2": "1980",
+                    },
+                    {"HX-Request": "true"},
+                )
+                return status == 200 and b"known-people" in body, status
+            except OSError as error:
+                return False, str(error)
 
         def user(session: Session, plan: tuple[list[int], list[int]], seed: int) -> None:
             local = random.Random(seed)
+            for kind in KINDS:
+                ok, status = send(session, plan, kind, local)
+                if not ok:
+                    with lock:
+                        errors.append(f"warm-up {kind} {status}")
+            warmed.wait()
+            time.sleep(local.uniform(0, args.think))
             for _ in range(args.requests):
-                if time.monotonic() > stop_at:
+                if time.monotonic() > measured["stop_at"]:
                     return
-                kind = local.choice(("person", "case", "search", "check"))
-                family = local.choice(families)
+                kind = local.choice(KINDS)
                 started = time.perf_counter()
-                try:
-                    if kind == "person":
-                        status, body, _ = session.request(
-                            "GET", f"/people/{local.choice(plan[0])}/"
-                        )
-                        ok = status == 200 and b"Timeline" in body
-                    elif kind == "case":
-                        status, body, _ = session.request("GET", f"/cases/{local.choice(plan[1])}/")
-                        ok = status == 200 and b"Synthetic case" in body
-                    elif kind == "search":
-                        status, body, _ = session.request(
-                            "GET", "/search/?" + urlencode({"q": family, "kind": "people"})
-                        )
-                        ok = status == 200 and b"Results" in body
-                    else:
-                        status, body, _ = session.request(
-                            "POST",
-                            "/people/check",
-                            {
-                                "given_name": local.choice(("Bill", "Liz", "Jon", "Sam")),
-                                "family_name": family[:-1] + "e",
-                                "date_of_birth_0": "3",
-                                "date_of_birth_1": "4",
-                                "date_of_birth_2": "1980",
-                            },
-                            {"HX-Request": "true"},
-                        )
-                        ok = status == 200 and b"known-people" in body
-                except OSError as error:
-                    ok, status = False, str(error)  # type: ignore[assignment]
+                ok, status = send(session, plan, kind, local)
                 elapsed = time.perf_counter() - started
                 with lock:
                     latencies[kind].append(elapsed)
@@ -1057,12 +1082,11 @@ def main() -> None:
             threading.Thread(target=user, args=(s, p, i))
             for i, (s, p) in enumerate(zip(sessions, plans, strict=True))
         ]
-        began = time.perf_counter()
-        load_cpu = time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        began, load_cpu = measured["began"], measured["cpu"]
         wall = time.perf_counter() - began
         load_cpu = time.process_time() - load_cpu
     finally:
