@@ -108,3 +108,87 @@ def test_erased_and_merged_people_are_not_visible(make_member: Any) -> None:
     survivor.save()
     with pytest.raises(Http404):
         access_person(owner.user, survivor.pk)
+
+
+def test_the_rule_agrees_with_active_shares_on_every_kind_of_share(
+    make_member: Any, organisations: dict[str, Any]
+) -> None:
+    """visible() and editable() write the active-share condition as SQL of their own; they
+    must pick exactly the records that `active_shares` names, on every edge."""
+    from saferhub.organisations import services
+    from saferhub.organisations.models import Organisation
+    from saferhub.people.access import can_edit_person
+    from saferhub.sharing.access import active_shares
+    from saferhub.sharing.visibility import editable
+
+    viewer = make_member(Role.CASEWORKER, "own")
+    owner = make_member(Role.CASEWORKER, "other")
+    third = services.organisation_create(
+        actor=None,
+        name="Testshire Fire",
+        kind=Organisation.Kind.FIRE_AND_RESCUE,
+        partnerships=list(organisations["own"].partnerships.all()),
+    )
+    own_person, own_case = make_records(viewer)
+    shares = {
+        "view": {},
+        "contribute": {"access_level": AccessLevel.CONTRIBUTE},
+        "expires today": {"expires_on": TODAY},
+        "expired yesterday": {"expires_on": TODAY - datetime.timedelta(days=1)},
+        "revoked": {"revoked_at": timezone.now()},
+        "revoked contribute": {
+            "access_level": AccessLevel.CONTRIBUTE,
+            "revoked_at": timezone.now(),
+        },
+    }
+    people = {}
+    for label, options in shares.items():
+        people[label], _ = make_records(owner)
+        share("person", people[label].pk, owner, organisations["own"], **options)
+    people["to another organisation"], _ = make_records(owner)
+    share("person", people["to another organisation"].pk, owner, third)
+    people["not shared"], the_case = make_records(owner)
+    # A share of a case whose id is a person's id opens the case, never the person.
+    share("case", people["not shared"].pk, owner, organisations["own"])
+    share("case", the_case.pk, owner, organisations["own"])
+
+    org = organisations["own"].pk
+    active = set(
+        active_shares(record_type="person", organisation_id=org).values_list("record_id", flat=True)
+    )
+    contribute = set(
+        active_shares(record_type="person", organisation_id=org)
+        .filter(access_level=AccessLevel.CONTRIBUTE)
+        .values_list("record_id", flat=True)
+    )
+    everyone = Person.objects.all()
+    seen = set(people_visible_to(viewer.user).values_list("pk", flat=True))
+    changeable = set(
+        editable(everyone, user=viewer.user, record_type="person").values_list("pk", flat=True)
+    )
+    assert seen == {own_person.pk, *active}
+    assert changeable == {own_person.pk, *contribute}
+    assert {label for label, p in people.items() if p.pk in seen} == {
+        "view",
+        "contribute",
+        "expires today",
+    }
+    assert {label for label, p in people.items() if p.pk in changeable} == {"contribute"}
+    assert can_edit_person(viewer.user, people["contribute"])
+    assert not can_edit_person(viewer.user, people["view"])
+    assert set(cases_visible_to(viewer.user)) == {own_case, the_case}
+    # The rule inside a subquery and a join keeps pointing at the right table.
+    assert (
+        set(
+            Person.objects.filter(pk__in=people_visible_to(viewer.user).values("pk")).values_list(
+                "pk", flat=True
+            )
+        )
+        == seen
+    )
+    assert set(
+        Case.objects.filter(owner_organisation=organisations["own"])
+        .filter(pk__in=cases_visible_to(viewer.user).values("pk"))
+        .values_list("pk", flat=True)
+    ) == {own_case.pk}
+    assert people_visible_to(viewer.user).count() == len(seen)
